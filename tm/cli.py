@@ -1,0 +1,109 @@
+"""The `tm` command. It stays thin: parse, call the core, print.
+
+Command modules live in :mod:`tm.commands`; each adds its commands to
+:data:`app` through ``register``. None of them imports torch, transformers or
+textual at import time, so `tm --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+
+from tm import __version__
+from tm.commands import documents
+from tm.errors import TmError
+
+app = typer.Typer(
+    name="tm",
+    help="Indonesian → English translation workbench: segment, translate with memory and "
+    "MarianMT, review, and export TMX for CAT tools.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            envvar="TM_DB",
+            help="The project store (SQLite). Default: ./tm.sqlite.",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Indonesian → English translation workbench."""
+    ctx.obj = {"db": str(db) if db else None}
+
+
+documents.register(app)
+
+for _module in (
+    "tm.commands.translate",
+    "tm.commands.model",
+    "tm.commands.glossary",
+    "tm.commands.leverage",
+    "tm.commands.qa",
+    "tm.commands.review",
+):
+    # Command modules written by other parts of the team register themselves
+    # when present, so a partial checkout still runs.
+    try:
+        __import__(_module)
+    except ModuleNotFoundError as exc:
+        if exc.name != _module:
+            raise
+        continue
+    sys.modules[_module].register(app)
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print one readable paragraph to stderr and exit."""
+    sys.stderr.write(f"Error: {message}\n")
+    raise SystemExit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `tm` console script."""
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=argv, prog_name="tm", standalone_mode=False)
+    except TmError as exc:
+        fail(str(exc), exc.exit_code)
+    except click.exceptions.Abort:
+        fail("Interrupted. Work committed so far is kept; run the command again to go on.", 130)
+    except KeyboardInterrupt:
+        fail("Interrupted. Work committed so far is kept; run the command again to go on.", 130)
+    except click.ClickException as exc:
+        exc.show()
+        raise SystemExit(exc.exit_code) from None
+    except click.exceptions.Exit as exc:
+        raise SystemExit(exc.exit_code) from None
+    except BrokenPipeError:
+        # The reader of our stdout went away (`tm segment x | head`): not an error.
+        sys.stderr.close()
+        raise SystemExit(0) from None
+
+
+if __name__ == "__main__":
+    main()

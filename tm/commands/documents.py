@@ -1,0 +1,254 @@
+"""Document commands: segment, import, docs, export."""
+
+from __future__ import annotations
+
+import hashlib
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tm.commands.common import console, err_console, open_store, print_json, write_output
+from tm.errors import InputError, TmError
+from tm.models import Document, SegmentedText, Status
+from tm.store import Store
+
+DOCUMENT_SUFFIXES = {".txt", ".md", ".text", ""}
+MEMORY_SUFFIXES = {".tmx"}
+
+
+class OutputFormat(StrEnum):
+    """Table for people, JSON for scripts."""
+
+    table = "table"
+    json = "json"
+
+
+class ExportFormat(StrEnum):
+    """What `tm export` writes."""
+
+    tmx = "tmx"
+    txt = "txt"
+    tsv = "tsv"
+
+
+class OnConflict(StrEnum):
+    """What a TMX import does when a source already has another target."""
+
+    keep_both = "keep-both"
+    replace = "replace"
+    skip = "skip"
+
+
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="Read input in this encoding (e.g. cp1252) instead of detecting UTF-8/UTF-16.",
+    ),
+]
+
+
+def load_text(file: str, encoding: str | None) -> tuple[str, SegmentedText, str]:
+    """Read and segment a file (``-`` is stdin); returns text, segments, sha256."""
+    from tm.segment import segment_text
+    from tm.textio import read_text
+
+    text = read_text(file, encoding)
+    segmented = segment_text(text)
+    if not segmented.spans:
+        raise InputError(
+            f"{file} holds no text to translate (only whitespace). Check that you gave "
+            "the right file."
+        )
+    return text, segmented, hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def import_document(
+    store: Store, file: str, encoding: str | None = None
+) -> tuple[Document, bool]:
+    """Import a text file as a document, reusing one with identical content.
+
+    Returns the document and whether it was newly created.
+    """
+    _, segmented, sha = load_text(file, encoding)
+    existing = store.find_document_by_sha(sha)
+    if existing is not None:
+        return existing, False
+    name = "stdin" if file == "-" else Path(file).name
+    path = None if file == "-" else str(Path(file).resolve())
+    return store.add_document(name, segmented, path=path, sha256=sha), True
+
+
+def register(app: typer.Typer) -> None:
+    """Add the document commands to the `tm` app."""
+    app.command("segment")(segment)
+    app.command("import")(import_files)
+    app.command("docs")(docs)
+    app.command("export")(export)
+
+
+def segment(
+    file: Annotated[str, typer.Argument(help="Indonesian text file, or - for stdin.")],
+    encoding: EncodingOption = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = (
+        OutputFormat.table
+    ),
+) -> None:
+    """Print the segments of FILE, one per line."""
+    _, segmented, _ = load_text(file, encoding)
+    if fmt is OutputFormat.json:
+        print_json(
+            [
+                {"position": i, "paragraph": s.paragraph, "source": s.source}
+                for i, s in enumerate(segmented.spans)
+            ]
+        )
+        return
+    for span in segmented.spans:
+        typer.echo(span.source)
+
+
+def import_files(
+    ctx: typer.Context,
+    files: Annotated[
+        list[str], typer.Argument(help="Text (.txt, .md) documents or TMX memories, or -.")
+    ],
+    encoding: EncodingOption = None,
+    on_conflict: Annotated[
+        OnConflict,
+        typer.Option(help="TMX only: when a source already has another target."),
+    ] = OnConflict.keep_both,
+) -> None:
+    """Add documents (.txt/.md) or translation memories (.tmx) to the store."""
+    store = open_store(ctx)
+    for file in files:
+        suffix = Path(file).suffix.lower()
+        if suffix in MEMORY_SUFFIXES:
+            from tm.commands import tmx as tmx_commands
+
+            tmx_commands.import_memory(store, Path(file), on_conflict.value)
+            continue
+        if file != "-" and suffix not in DOCUMENT_SUFFIXES:
+            raise InputError(
+                f"Cannot import {file}: tm reads plain-text documents (.txt, .md) and "
+                "translation memories (.tmx). Save the document as UTF-8 text first."
+            )
+        document, created = import_document(store, file, encoding)
+        count = len(store.segments(document.id))
+        if created:
+            err_console.print(
+                f"Imported [bold]{document.name}[/] as document {document.id}: {count} segments."
+            )
+        else:
+            err_console.print(
+                f"{file} is already in the store as document {document.id} "
+                f"([bold]{document.name}[/]); nothing was added."
+            )
+
+
+def docs(
+    ctx: typer.Context,
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = (
+        OutputFormat.table
+    ),
+) -> None:
+    """List the documents in the store with their progress."""
+    from rich.table import Table
+
+    store = open_store(ctx)
+    rows = store.list_documents()
+    if fmt is OutputFormat.json:
+        print_json(
+            [
+                {
+                    "id": p.document.id,
+                    "name": p.document.name,
+                    "path": p.document.path,
+                    "segments": p.segments,
+                    "words": p.words,
+                    "confirmed": p.confirmed,
+                    "confirmed_words": p.confirmed_words,
+                    "status": {s.value: p.by_status.get(s.value, 0) for s in Status},
+                    "updated_at": p.document.updated_at,
+                }
+                for p in rows
+            ]
+        )
+        return
+    if not rows:
+        err_console.print(f"No documents in {store.path} yet. Add one with `tm import FILE`.")
+        return
+    table = Table(title=f"Documents in {store.path}")
+    table.add_column("id", justify="right")
+    table.add_column("name")
+    table.add_column("segments", justify="right")
+    table.add_column("words", justify="right")
+    for status in Status:
+        table.add_column(status.value, justify="right")
+    table.add_column("done", justify="right")
+    for p in rows:
+        share = p.confirmed / p.segments if p.segments else 0.0
+        table.add_row(
+            str(p.document.id),
+            p.document.name,
+            str(p.segments),
+            str(p.words),
+            *(str(p.by_status.get(s.value, 0)) for s in Status),
+            f"{share:.0%}",
+        )
+    console.print(table)
+
+
+def export(
+    ctx: typer.Context,
+    out: Annotated[str, typer.Option("--out", help="Output file, or - for stdout.")],
+    doc: Annotated[str | None, typer.Argument(help="Document id or name.")] = None,
+    all_docs: Annotated[
+        bool, typer.Option("--all", help="TMX: export the whole memory.")
+    ] = False,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="tmx, txt or tsv.")] = (
+        ExportFormat.txt
+    ),
+    status: Annotated[
+        list[Status] | None,
+        typer.Option("--status", help="TMX: statuses to export (repeatable)."),
+    ] = None,
+    include_mt: Annotated[
+        bool, typer.Option("--include-mt", help="TMX: add drafts, marked as machine output.")
+    ] = False,
+) -> None:
+    """Export a document as translated text or TSV, or the memory as TMX."""
+    if (doc is None) == (not all_docs):
+        raise TmError("Name one document (its id or name), or pass --all, but not both.")
+    store = open_store(ctx)
+    if fmt is ExportFormat.tmx:
+        from tm.commands import tmx as tmx_commands
+
+        document = store.get_document(doc) if doc is not None else None
+        tmx_commands.export_memory(
+            store, Path(out) if out != "-" else out, document, status, include_mt
+        )
+        return
+    if all_docs or doc is None:
+        raise TmError(
+            "--all works with --format tmx only. Export documents as text one at a time."
+        )
+    document = store.get_document(doc)
+    if fmt is ExportFormat.txt:
+        write_output(out, store.rebuild_text(document.id))
+    else:
+        lines = ["position\tsource\ttarget\tstatus\torigin"]
+        for seg in store.segments(document.id):
+            cells = [str(seg.position + 1), seg.source, seg.target or "", seg.status, seg.origin]
+            lines.append("\t".join(_tsv_cell(c) for c in cells))
+        write_output(out, "\n".join(lines) + "\n")
+    if out != "-":
+        err_console.print(f"Wrote {document.name} as {fmt.value} to {out}.")
+
+
+def _tsv_cell(value: str | None) -> str:
+    """Keep one record per line: tabs and newlines inside a cell are escaped."""
+    text = value or ""
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n")

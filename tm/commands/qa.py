@@ -1,0 +1,77 @@
+"""`tm qa DOC`: the quality checks over a whole document."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tm.commands.common import console, open_store, print_json
+from tm.commands.documents import OutputFormat
+
+
+def register(app: typer.Typer) -> None:
+    """Add `tm qa` to the app."""
+    app.command("qa")(qa)
+
+
+def qa(
+    ctx: typer.Context,
+    doc: Annotated[str, typer.Argument(help="Document id or name.")],
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = (
+        OutputFormat.table
+    ),
+    include_new: Annotated[
+        bool, typer.Option("--include-new", help="Also report segments with no target yet.")
+    ] = False,
+) -> None:
+    """Check a document's targets: glossary terms, numbers, brackets, empty or copied."""
+    from tm.qa import check_segment
+
+    store = open_store(ctx)
+    document = store.get_document(doc)
+    glossary = _glossary(store)
+    findings = []
+    for seg in store.segments(document.id):
+        if seg.target is None and not include_new:
+            continue
+        for issue in check_segment(seg.source, seg.target, glossary):
+            findings.append((seg, issue))
+    if fmt is OutputFormat.json:
+        print_json(
+            [
+                {
+                    "position": seg.position + 1,
+                    "status": seg.status.value,
+                    "code": issue.code,
+                    "severity": issue.severity,
+                    "message": issue.message,
+                    "source": seg.source,
+                    "target": seg.target,
+                }
+                for seg, issue in findings
+            ]
+        )
+        return
+    from rich.table import Table
+
+    table = Table(title=f"QA: {document.name}")
+    table.add_column("#", justify="right")
+    table.add_column("check")
+    table.add_column("message")
+    table.add_column("target", overflow="fold")
+    for seg, issue in findings:
+        style = "red" if issue.severity == "error" else "yellow"
+        table.add_row(str(seg.position + 1), f"[{style}]{issue.code}[/]", issue.message,
+                      seg.target or "")
+    console.print(table)
+    console.print(f"{len(findings)} issue(s) in {len({s.id for s, _ in findings})} segment(s).")
+
+
+def _glossary(store):  # type: ignore[no-untyped-def]
+    """The project's glossary (built-in place names plus the user's terms)."""
+    try:
+        from tm.terms import load_glossary
+    except ModuleNotFoundError:
+        return None
+    return load_glossary(store)

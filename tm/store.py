@@ -1,0 +1,609 @@
+"""The SQLite project store.
+
+One :class:`Store` owns one connection. It runs the schema migrations when it
+opens a file, turns on WAL and foreign keys, and offers :meth:`Store.atomic`,
+a nestable transaction: the outermost level is ``BEGIN IMMEDIATE`` (so a
+second writer waits for the lock instead of failing halfway), inner levels are
+savepoints. A connection belongs to the thread that opened it; a worker thread
+opens its own Store on the same path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tm.errors import NotFoundError, StoreBusyError, StoreError
+from tm.migrations import MIGRATIONS
+from tm.models import (
+    Document,
+    DocumentProgress,
+    Segment,
+    SegmentedText,
+    Status,
+    TranslationUnit,
+)
+from tm.timeutil import default_author, utc_now
+
+DEFAULT_DB = "tm.sqlite"
+# How long a writer waits for another process's lock before giving up.
+DEFAULT_BUSY_TIMEOUT_S = 30.0
+
+
+def default_db_path() -> Path:
+    """The store path: ``TM_DB`` if set, else ``tm.sqlite`` here."""
+    return Path(os.environ.get("TM_DB") or DEFAULT_DB)
+
+
+def _busy_timeout() -> float:
+    try:
+        return float(os.environ.get("TM_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT_S))
+    except ValueError:
+        return DEFAULT_BUSY_TIMEOUT_S
+
+
+def word_count(text: str) -> int:
+    """Words as CAT tools count them for analysis and progress."""
+    return len(text.split())
+
+
+class Store:
+    """The project store: documents, segments, the memory, glossary, MT cache."""
+
+    def __init__(self, path: str | os.PathLike[str], *, busy_timeout: float | None = None):
+        self.path = Path(path)
+        if self.path.is_dir():
+            raise StoreError(
+                f"The store path {self.path} is a directory. Point --db (or TM_DB) "
+                "at a file, for example --db project.sqlite."
+            )
+        if not self.path.parent.exists():
+            raise StoreError(
+                f"Cannot create the store {self.path}: the folder {self.path.parent} "
+                "does not exist. Create it first or choose another --db path."
+            )
+        self._depth = 0
+        timeout = _busy_timeout() if busy_timeout is None else busy_timeout
+        with self._errors("open"):
+            self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        """Turn sqlite failures into one-paragraph store errors."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            message = str(exc)
+            if "locked" in message or "busy" in message:
+                raise StoreBusyError(
+                    f"The store {self.path} is busy: another tm process (a batch "
+                    "translation or a review window) is writing to it and did not "
+                    "finish in time. Wait for it to finish and run the command again, "
+                    "or raise TM_BUSY_TIMEOUT (seconds)."
+                ) from exc
+            if "full" in message:
+                raise StoreError(
+                    f"The disk holding {self.path} is full, so the last change was "
+                    "rolled back and the store is as it was before it. Free some space "
+                    "and run the command again."
+                ) from exc
+            raise StoreError(
+                f"Cannot {doing} the store {self.path}: {message}. Check that the file "
+                "is a tm store and that you may write to it and its folder."
+            ) from exc
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.path} is not a tm store, or it is damaged ({exc}). Point --db "
+                "(or TM_DB) at a tm store, or at a new file to start a new one."
+            ) from exc
+
+    # -- transactions and schema ---------------------------------------------
+
+    @contextmanager
+    def atomic(self) -> Iterator[sqlite3.Connection]:
+        """A transaction; nested calls become savepoints.
+
+        Everything inside is committed together or, on any exception, rolled
+        back together.
+        """
+        with self._errors("write to"):
+            if self._depth == 0:
+                self.conn.execute("BEGIN IMMEDIATE")
+            else:
+                self.conn.execute(f"SAVEPOINT sp{self._depth}")
+        self._depth += 1
+        try:
+            yield self.conn
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self.conn.execute("ROLLBACK")
+            else:
+                self.conn.execute(f"ROLLBACK TO sp{self._depth}")
+                self.conn.execute(f"RELEASE sp{self._depth}")
+            raise
+        else:
+            self._depth -= 1
+            with self._errors("write to"):
+                if self._depth == 0:
+                    try:
+                        self.conn.execute("COMMIT")
+                    except sqlite3.Error:
+                        self.conn.execute("ROLLBACK")
+                        raise
+                else:
+                    self.conn.execute(f"RELEASE sp{self._depth}")
+
+    @property
+    def schema_version(self) -> int:
+        """The store's schema version (``PRAGMA user_version``)."""
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        latest = MIGRATIONS[-1].version
+        current = self.schema_version
+        if current > latest:
+            raise StoreError(
+                f"The store {self.path} was written by a newer version of tm (schema "
+                f"{current}, this one knows {latest}). Upgrade tm to open it."
+            )
+        for migration in MIGRATIONS:
+            if migration.version <= current:
+                continue
+            with self.atomic() as conn:
+                # Re-read under the write lock: another process may have migrated.
+                if self.schema_version >= migration.version:
+                    continue
+                for statement in migration.statements:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {int(migration.version)}")
+
+    # -- documents -------------------------------------------------------------
+
+    def add_document(
+        self,
+        name: str,
+        segmented: SegmentedText,
+        *,
+        path: str | None = None,
+        sha256: str,
+    ) -> Document:
+        """Store a segmented text as a new document; returns it.
+
+        A name already in use gets a numbered suffix, so importing two files
+        with the same name never overwrites one.
+        """
+        now = utc_now()
+        with self.atomic() as conn:
+            unique = name
+            n = 2
+            while conn.execute("SELECT 1 FROM documents WHERE name = ?", (unique,)).fetchone():
+                unique = f"{name} ({n})"
+                n += 1
+            cur = conn.execute(
+                "INSERT INTO documents (name, path, prefix, sha256, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (unique, path, segmented.prefix, sha256, now, now),
+            )
+            doc_id = int(cur.lastrowid or 0)
+            conn.executemany(
+                "INSERT INTO segments (document_id, position, paragraph, source, trailing)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    (doc_id, i, span.paragraph, span.source, span.trailing)
+                    for i, span in enumerate(segmented.spans)
+                ),
+            )
+        return self.get_document(doc_id)
+
+    def get_document(self, ref: str | int) -> Document:
+        """A document by id, name, or the path or file name it came from."""
+        row = None
+        if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+            row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (int(ref),)).fetchone()
+        if row is None:
+            text = str(ref)
+            row = self.conn.execute(
+                "SELECT * FROM documents WHERE name = ? OR path = ? ORDER BY id DESC LIMIT 1",
+                (text, text),
+            ).fetchone()
+        if row is None:
+            row = self.conn.execute(
+                "SELECT * FROM documents WHERE name = ? ORDER BY id DESC LIMIT 1",
+                (Path(str(ref)).name,),
+            ).fetchone()
+        if row is None:
+            raise NotFoundError(
+                f"There is no document {ref!r} in the store {self.path}. Run `tm docs` "
+                "to list the documents, or `tm import FILE` to add one."
+            )
+        return _document(row)
+
+    def find_document_by_sha(self, sha256: str) -> Document | None:
+        """The newest document imported from identical content, if any."""
+        row = self.conn.execute(
+            "SELECT * FROM documents WHERE sha256 = ? ORDER BY id DESC LIMIT 1", (sha256,)
+        ).fetchone()
+        return _document(row) if row else None
+
+    def documents(self) -> list[Document]:
+        """All documents, oldest first."""
+        return [_document(r) for r in self.conn.execute("SELECT * FROM documents ORDER BY id")]
+
+    def progress(self, document: Document) -> DocumentProgress:
+        """Counts per status and words for one document."""
+        by_status: dict[str, int] = {}
+        words = confirmed_words = segments = 0
+        for status, source in self.conn.execute(
+            "SELECT status, source FROM segments WHERE document_id = ?", (document.id,)
+        ):
+            n = word_count(source)
+            segments += 1
+            words += n
+            by_status[status] = by_status.get(status, 0) + 1
+            if Status(status).confirmed:
+                confirmed_words += n
+        return DocumentProgress(document, segments, words, by_status, confirmed_words)
+
+    def list_documents(self) -> list[DocumentProgress]:
+        """Every document with its progress."""
+        return [self.progress(d) for d in self.documents()]
+
+    def delete_document(self, document_id: int) -> None:
+        """Remove a document and its segments (its memory units stay)."""
+        with self.atomic() as conn:
+            conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+
+    def set_last_position(self, document_id: int, position: int) -> None:
+        """Remember where the translator was, for reopening the document."""
+        with self.atomic() as conn:
+            conn.execute(
+                "UPDATE documents SET last_position = ? WHERE id = ?", (position, document_id)
+            )
+
+    # -- segments --------------------------------------------------------------
+
+    def segments(self, document_id: int) -> list[Segment]:
+        """The document's segments in order."""
+        rows = self.conn.execute(
+            "SELECT * FROM segments WHERE document_id = ? ORDER BY position", (document_id,)
+        )
+        return [_segment(r) for r in rows]
+
+    def get_segment(self, segment_id: int) -> Segment:
+        """One segment by id."""
+        row = self.conn.execute("SELECT * FROM segments WHERE id = ?", (segment_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"There is no segment {segment_id} in the store {self.path}.")
+        return _segment(row)
+
+    def update_segment(
+        self,
+        segment_id: int,
+        *,
+        target: str | None,
+        status: Status,
+        origin: str | None,
+        match_score: int | None = None,
+        flags: Sequence[str] | None = None,
+        author: str | None = None,
+    ) -> None:
+        """Set a segment's target and status (flags stay unless given)."""
+        now = utc_now()
+        with self.atomic() as conn:
+            conn.execute(
+                "UPDATE segments SET target = ?, status = ?, origin = ?, match_score = ?,"
+                " updated_at = ?, updated_by = ? WHERE id = ?",
+                (target, str(status), origin, match_score, now, author, segment_id),
+            )
+            if flags is not None:
+                conn.execute(
+                    "UPDATE segments SET flags = ? WHERE id = ?",
+                    (json.dumps(list(flags), ensure_ascii=False), segment_id),
+                )
+            conn.execute(
+                "UPDATE documents SET updated_at = ? WHERE id = "
+                "(SELECT document_id FROM segments WHERE id = ?)",
+                (now, segment_id),
+            )
+
+    def confirm_segment(
+        self,
+        segment_id: int,
+        target: str,
+        *,
+        status: Status = Status.TRANSLATED,
+        author: str | None = None,
+    ) -> list[int]:
+        """Confirm a segment: write it and its translation unit at once.
+
+        The unit records the author, the date and the context (previous and
+        next source segments). Unconfirmed repetitions of the same source in
+        the document get the same target as drafts; their ids are returned.
+        """
+        author = author or default_author()
+        now = utc_now()
+        with self.atomic() as conn:
+            seg = self.get_segment(segment_id)
+            doc = self.get_document(seg.document_id)
+            prev_row = conn.execute(
+                "SELECT source FROM segments WHERE document_id = ? AND position = ?",
+                (seg.document_id, seg.position - 1),
+            ).fetchone()
+            next_row = conn.execute(
+                "SELECT source FROM segments WHERE document_id = ? AND position = ?",
+                (seg.document_id, seg.position + 1),
+            ).fetchone()
+            unit_id = self._upsert_confirmed_unit(
+                seg,
+                target,
+                status=status,
+                author=author,
+                now=now,
+                context_prev=prev_row[0] if prev_row else None,
+                context_next=next_row[0] if next_row else None,
+                document=doc.name,
+            )
+            conn.execute(
+                "UPDATE segments SET target = ?, status = ?, unit_id = ?, updated_at = ?,"
+                " updated_by = ?, origin = COALESCE(origin, 'human') WHERE id = ?",
+                (target, str(status), unit_id, now, author, segment_id),
+            )
+            repetitions = [
+                int(r[0])
+                for r in conn.execute(
+                    "SELECT id FROM segments WHERE document_id = ? AND source = ? AND id != ?"
+                    " AND status IN ('new', 'draft')",
+                    (seg.document_id, seg.source, segment_id),
+                )
+            ]
+            conn.executemany(
+                "UPDATE segments SET target = ?, status = 'draft', origin = 'tm-exact',"
+                " match_score = 100, updated_at = ? WHERE id = ?",
+                ((target, now, rid) for rid in repetitions),
+            )
+            conn.execute("UPDATE documents SET updated_at = ? WHERE id = ?", (now, doc.id))
+        return repetitions
+
+    def _upsert_confirmed_unit(
+        self,
+        seg: Segment,
+        target: str,
+        *,
+        status: Status,
+        author: str,
+        now: str,
+        context_prev: str | None,
+        context_next: str | None,
+        document: str,
+    ) -> int:
+        """Update the segment's own unit, else reuse an identical pair, else add."""
+        conn = self.conn
+        unit_id = seg.unit_id
+        if unit_id is None:
+            row = conn.execute(
+                "SELECT id FROM units WHERE source = ? AND target = ? ORDER BY id LIMIT 1",
+                (seg.source, target),
+            ).fetchone()
+            unit_id = int(row[0]) if row else None
+        if unit_id is not None and conn.execute(
+            "SELECT 1 FROM units WHERE id = ?", (unit_id,)
+        ).fetchone():
+            conn.execute(
+                "UPDATE units SET target = ?, target_markup = NULL, changed_at = ?,"
+                " changed_by = ?, status = ?, context_prev = ?, context_next = ?,"
+                " document = ?, origin = COALESCE(origin, 'human') WHERE id = ?",
+                (target, now, author, str(status), context_prev, context_next, document, unit_id),
+            )
+            return unit_id
+        return self.add_unit(
+            TranslationUnit(
+                source=seg.source,
+                target=target,
+                created_at=now,
+                created_by=author,
+                changed_at=now,
+                changed_by=author,
+                origin=seg.origin or "human",
+                status=status,
+                context_prev=context_prev,
+                context_next=context_next,
+                document=document,
+            )
+        )
+
+    def rebuild_text(self, document_id: int, *, use_targets: bool = True) -> str:
+        """The document's text: targets where there are any, else the source."""
+        doc = self.get_document(document_id)
+        parts = [doc.prefix]
+        for source, target, trailing in self.conn.execute(
+            "SELECT source, target, trailing FROM segments WHERE document_id = ?"
+            " ORDER BY position",
+            (document_id,),
+        ):
+            parts.append(target if use_targets and target else source)
+            parts.append(trailing)
+        return "".join(parts)
+
+    # -- translation units -----------------------------------------------------
+
+    def add_unit(self, unit: TranslationUnit) -> int:
+        """Insert one unit; returns its id."""
+        with self.atomic() as conn:
+            cur = conn.execute(_INSERT_UNIT, _unit_row(unit))
+            return int(cur.lastrowid or 0)
+
+    def add_units(self, units: Iterable[TranslationUnit]) -> int:
+        """Insert many units in one transaction; returns how many."""
+        rows = [_unit_row(u) for u in units]
+        with self.atomic() as conn:
+            conn.executemany(_INSERT_UNIT, rows)
+        return len(rows)
+
+    def get_unit(self, unit_id: int) -> TranslationUnit:
+        """One unit by id."""
+        row = self.conn.execute("SELECT * FROM units WHERE id = ?", (unit_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"There is no translation unit {unit_id} in {self.path}.")
+        return unit_from_row(row)
+
+    def find_exact_units(self, source: str) -> list[TranslationUnit]:
+        """Units whose source is exactly this text, newest change first."""
+        rows = self.conn.execute(
+            "SELECT * FROM units WHERE source = ? ORDER BY COALESCE(changed_at, created_at) DESC,"
+            " id DESC",
+            (source,),
+        )
+        return [unit_from_row(r) for r in rows]
+
+    def unit_count(self) -> int:
+        """How many units the memory holds."""
+        return int(self.conn.execute("SELECT count(*) FROM units").fetchone()[0])
+
+    def iter_units(
+        self, where: str = "", params: Sequence[Any] = (), *, batch: int = 2000
+    ) -> Iterator[TranslationUnit]:
+        """Stream units in id order, optionally filtered by a SQL condition."""
+        sql = "SELECT * FROM units" + (f" WHERE {where}" if where else "") + " ORDER BY id"
+        cur = self.conn.execute(sql, tuple(params))
+        while rows := cur.fetchmany(batch):
+            for row in rows:
+                yield unit_from_row(row)
+
+    # -- MT cache --------------------------------------------------------------
+
+    def mt_cache_get(self, keys: Sequence[str]) -> dict[str, str]:
+        """Cached MT targets for these keys (missing keys are absent)."""
+        found: dict[str, str] = {}
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for key, target in self.conn.execute(
+                f"SELECT key, target FROM mt_cache WHERE key IN ({marks})", chunk
+            ):
+                found[key] = target
+        return found
+
+    def mt_cache_put(self, rows: Iterable[tuple[str, str, str, str, str]]) -> None:
+        """Store (key, source, target, model, settings) rows."""
+        now = utc_now()
+        with self.atomic() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO mt_cache (key, source, target, model, settings,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                ((*row, now) for row in rows),
+            )
+
+
+_UNIT_COLUMNS = (
+    "source, target, source_lang, target_lang, source_markup, target_markup, created_at,"
+    " created_by, changed_at, changed_by, origin, status, usage_count, last_used_at,"
+    " context_prev, context_next, document, tuid, props, notes"
+)
+_INSERT_UNIT = f"INSERT INTO units ({_UNIT_COLUMNS}) VALUES ({','.join('?' * 20)})"
+
+
+def _unit_row(u: TranslationUnit) -> tuple[Any, ...]:
+    return (
+        u.source,
+        u.target,
+        u.source_lang,
+        u.target_lang,
+        u.source_markup,
+        u.target_markup,
+        u.created_at or utc_now(),
+        u.created_by,
+        u.changed_at,
+        u.changed_by,
+        u.origin,
+        str(u.status),
+        u.usage_count,
+        u.last_used_at,
+        u.context_prev,
+        u.context_next,
+        u.document,
+        u.tuid,
+        json.dumps([list(p) for p in u.props], ensure_ascii=False),
+        json.dumps(list(u.notes), ensure_ascii=False),
+    )
+
+
+def unit_from_row(row: sqlite3.Row) -> TranslationUnit:
+    """A :class:`TranslationUnit` from a ``units`` row."""
+    return TranslationUnit(
+        id=row["id"],
+        source=row["source"],
+        target=row["target"],
+        source_lang=row["source_lang"],
+        target_lang=row["target_lang"],
+        source_markup=row["source_markup"],
+        target_markup=row["target_markup"],
+        created_at=row["created_at"],
+        created_by=row["created_by"],
+        changed_at=row["changed_at"],
+        changed_by=row["changed_by"],
+        origin=row["origin"],
+        status=Status(row["status"]),
+        usage_count=row["usage_count"],
+        last_used_at=row["last_used_at"],
+        context_prev=row["context_prev"],
+        context_next=row["context_next"],
+        document=row["document"],
+        tuid=row["tuid"],
+        props=tuple((k, v) for k, v in json.loads(row["props"])),
+        notes=tuple(json.loads(row["notes"])),
+    )
+
+
+def _document(row: sqlite3.Row) -> Document:
+    return Document(
+        id=row["id"],
+        name=row["name"],
+        path=row["path"],
+        prefix=row["prefix"],
+        sha256=row["sha256"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        last_position=row["last_position"],
+    )
+
+
+def _segment(row: sqlite3.Row) -> Segment:
+    return Segment(
+        id=row["id"],
+        document_id=row["document_id"],
+        position=row["position"],
+        paragraph=row["paragraph"],
+        source=row["source"],
+        trailing=row["trailing"],
+        target=row["target"],
+        status=Status(row["status"]),
+        origin=row["origin"],
+        match_score=row["match_score"],
+        unit_id=row["unit_id"],
+        flags=tuple(json.loads(row["flags"])),
+        updated_at=row["updated_at"],
+        updated_by=row["updated_by"],
+    )
