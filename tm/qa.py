@@ -99,7 +99,7 @@ def check_segment(source: str, target: str | None, glossary: Any = None) -> list
     if target is None or not target.strip():
         return [QaIssue("empty", "The target is empty.", ERROR)]
     issues: list[QaIssue] = []
-    if target.strip() == source.strip() and re.search(r"[^\W\d_]{3}", source):
+    if target.strip() == source.strip() and re.search(r"\b[^\W\d_A-Z]{3,}", source):
         issues.append(QaIssue("untranslated", "The target is identical to the source."))
     if target != target.strip():
         issues.append(QaIssue("spaces", "The target starts or ends with spaces."))
