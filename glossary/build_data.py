@@ -30,9 +30,32 @@ REGION_TYPES = {"EU": "union", "EZ": "region"}
 
 # Languages whose Indonesian name doubles as a country or people name: "bahasa
 # Inggris" must read as the English language, not as Britain.
-LANGUAGES = (
-    "ar de el en es fa fr he hi id it ja jv ko la ms nl pt ru su th tr vi zh"
-).split()
+LANGUAGES = [
+    "ar",
+    "de",
+    "el",
+    "en",
+    "es",
+    "fa",
+    "fr",
+    "he",
+    "hi",
+    "id",
+    "it",
+    "ja",
+    "jv",
+    "ko",
+    "la",
+    "ms",
+    "nl",
+    "pt",
+    "ru",
+    "su",
+    "th",
+    "tr",
+    "vi",
+    "zh",
+]
 
 _PAREN = re.compile(r"\s*\(([^)]*)\)")
 
@@ -90,7 +113,7 @@ def _language_entries() -> list[dict[str, Any]]:
         {
             "id": f"cldr-lang:{code}",
             "type": "language",
-            "source_forms": [f"bahasa {indonesian[code]}"],
+            "source_forms": [f"bahasa {indonesian[code]}", f"berbahasa {indonesian[code]}"],
             "target": english[code],
             "target_variants": [],
         }

@@ -46,6 +46,11 @@ class TermEntry:
         return self.source_forms[0]
 
     @property
+    def english(self) -> str:
+        """The preferred English form (alias of ``target``)."""
+        return self.target
+
+    @property
     def english_forms(self) -> tuple[str, ...]:
         """Every English form that satisfies the check: name, variants, adjectives."""
         return (self.target, *self.target_variants, *self.adjectives)
@@ -74,6 +79,11 @@ class TermCheck:
     found: str | None = None
     found_start: int | None = None
     found_end: int | None = None
+
+    @property
+    def satisfied(self) -> bool:
+        """Alias of ``agreed``: the English names the place."""
+        return self.agreed
 
     @property
     def expected(self) -> str:
