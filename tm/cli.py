@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
+
 
 from tm import __version__
 from tm.commands import documents
@@ -84,21 +84,18 @@ def fail(message: str, code: int = 2) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the `tm` console script."""
-    command = typer.main.get_command(app)
+    """Entry point of the `tm` console script.
+
+    Typer handles usage errors itself (a message and exit code 2); every
+    error a user can cause inside a command is a TmError, printed here as one
+    paragraph.
+    """
     try:
-        command.main(args=argv, prog_name="tm", standalone_mode=False)
+        app(args=argv, prog_name="tm")
     except TmError as exc:
         fail(str(exc), exc.exit_code)
-    except click.exceptions.Abort:
-        fail("Interrupted. Work committed so far is kept; run the command again to go on.", 130)
     except KeyboardInterrupt:
         fail("Interrupted. Work committed so far is kept; run the command again to go on.", 130)
-    except click.ClickException as exc:
-        exc.show()
-        raise SystemExit(exc.exit_code) from None
-    except click.exceptions.Exit as exc:
-        raise SystemExit(exc.exit_code) from None
     except BrokenPipeError:
         # The reader of our stdout went away (`tm segment x | head`): not an error.
         sys.stderr.close()

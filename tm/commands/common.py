@@ -10,7 +10,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from tm.errors import OutputError
+from tm.errors import NotFoundError, OutputError
 from tm.store import Store, default_db_path
 
 # Progress, summaries and errors go to stderr so that stdout stays clean for
@@ -26,9 +26,19 @@ def db_path(ctx: typer.Context) -> Path:
     return Path(path) if path else default_db_path()
 
 
-def open_store(ctx: typer.Context) -> Store:
-    """Open (creating if needed) the store for this invocation."""
-    store = Store(db_path(ctx))
+def open_store(ctx: typer.Context, *, must_exist: bool = False) -> Store:
+    """Open the store for this invocation, creating it unless ``must_exist``.
+
+    Commands that only read pass ``must_exist`` so that a typo in --db never
+    leaves an empty store behind.
+    """
+    path = db_path(ctx)
+    if must_exist and not path.exists():
+        raise NotFoundError(
+            f"There is no store at {path} yet. Run the command in your project folder, "
+            "point --db (or TM_DB) at your store, or create one with `tm import FILE`."
+        )
+    store = Store(path)
     ctx.call_on_close(store.close)
     return store
 

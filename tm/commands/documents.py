@@ -157,6 +157,14 @@ def docs(
     """List the documents in the store with their progress."""
     from rich.table import Table
 
+    from tm.commands.common import db_path
+
+    if not db_path(ctx).exists():
+        if fmt is OutputFormat.json:
+            print_json([])
+        else:
+            err_console.print(f"No store at {db_path(ctx)} yet. Add a document with `tm import FILE`.")
+        return
     store = open_store(ctx)
     rows = store.list_documents()
     if fmt is OutputFormat.json:
@@ -222,7 +230,7 @@ def export(
     """Export a document as translated text or TSV, or the memory as TMX."""
     if (doc is None) == (not all_docs):
         raise TmError("Name one document (its id or name), or pass --all, but not both.")
-    store = open_store(ctx)
+    store = open_store(ctx, must_exist=True)
     if fmt is ExportFormat.tmx:
         from tm.commands import tmx as tmx_commands
 

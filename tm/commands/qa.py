@@ -28,7 +28,7 @@ def qa(
     """Check a document's targets: glossary terms, numbers, brackets, empty or copied."""
     from tm.qa import check_segment
 
-    store = open_store(ctx)
+    store = open_store(ctx, must_exist=True)
     document = store.get_document(doc)
     glossary = _glossary(store)
     findings = []
