@@ -124,13 +124,14 @@ def test_failed_import_leaves_the_store_as_it_was(tmp_path: Path, seed_path: Pat
         (["export", "nothing.txt", "--out", "x.txt"], ["There is no store at tm.sqlite"]),
         (["qa", "nothing.txt"], ["There is no store"]),
         (["import", "photo.png"], [".txt"]),
-        (["--db", "no/such/folder/tm.sqlite", "docs"], ["does not exist"]),
+        (["--db", "no/such/folder/tm.sqlite", "import", "ok.txt"], ["does not exist"]),
         (["export", "--all", "--format", "txt", "--out", "x.txt"], ["--format tmx"]),
     ],
 )
 def test_user_errors_are_one_paragraph_and_exit_2(
     tmp_path: Path, args: list[str], needles: list[str]
 ) -> None:
+    (tmp_path / "ok.txt").write_text("Kalimat baik.\n", encoding="utf-8")
     (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     assert_clean_error(run_tm(*args, cwd=tmp_path), *needles)
 
