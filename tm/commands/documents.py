@@ -230,6 +230,10 @@ def export(
     """Export a document as translated text or TSV, or the memory as TMX."""
     if (doc is None) == (not all_docs):
         raise TmError("Name one document (its id or name), or pass --all, but not both.")
+    if fmt is not ExportFormat.tmx and all_docs:
+        raise TmError(
+            "--all works with --format tmx only. Export documents as text one at a time."
+        )
     store = open_store(ctx, must_exist=True)
     if fmt is ExportFormat.tmx:
         from tm.commands import tmx as tmx_commands
@@ -239,10 +243,7 @@ def export(
             store, Path(out) if out != "-" else out, document, status, include_mt
         )
         return
-    if all_docs or doc is None:
-        raise TmError(
-            "--all works with --format tmx only. Export documents as text one at a time."
-        )
+    assert doc is not None  # --all without tmx was refused above
     document = store.get_document(doc)
     if fmt is ExportFormat.txt:
         write_output(out, store.rebuild_text(document.id))
