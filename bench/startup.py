@@ -29,13 +29,18 @@ def main() -> None:
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
         times.append(time.perf_counter() - t0)
     probe = subprocess.run(
-        [sys.executable, "-c",
-         "import sys, tm.cli; print(sorted(m for m in ('torch','transformers','textual')"
-         " if m in sys.modules))"],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, tm.cli; print(sorted(m for m in ('torch','transformers','textual')"
+            " if m in sys.modules))",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     times.sort()
-    print(f"| measure | value | budget |\n|---|---|---|")
+    print("| measure | value | budget |\n|---|---|---|")
     print(f"| `tm --help` median | {statistics.median(times) * 1000:.0f} ms | < 300 ms |")
     print(f"| `tm --help` p90 | {times[int(len(times) * 0.9) - 1] * 1000:.0f} ms | |")
     print(f"| heavy modules imported by tm.cli | {probe} | [] |")

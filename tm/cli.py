@@ -13,7 +13,6 @@ from typing import Annotated
 
 import typer
 
-
 from tm import __version__
 from tm.commands import documents
 from tm.errors import TmError

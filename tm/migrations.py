@@ -102,6 +102,69 @@ CORE = Migration(
     ),
 )
 
-# Migration 2 (the fuzzy-match index and concordance search) is appended by
-# tm.leverage's owner; keep the list ordered by version.
-MIGRATIONS: list[Migration] = [CORE]
+# The full-text index over the memory: fuzzy-match candidate retrieval and
+# concordance search on both languages (tm.leverage). It is an external-content
+# FTS5 table, so the text is stored once (in units); triggers keep it current
+# whatever writes units: add_unit(s), confirm_segment, the TMX importer, deletes.
+# unicode61 with remove_diacritics folds case and accents the way a concordance
+# user expects; fts5vocab gives each term's document frequency, which the
+# candidate filter uses to fetch the rarest terms first. columnsize=0: no bm25
+# is needed, and it saves a write per unit on bulk import.
+FTS_INSERT_TRIGGER = """CREATE TRIGGER units_fts_insert AFTER INSERT ON units BEGIN
+    INSERT INTO units_fts (rowid, source, target) VALUES (new.id, new.source, new.target);
+END"""
+# tm.leverage.bulk_index re-creates these two with a WHEN clause during bulk
+# inserts, so keep their "ON units BEGIN" shape.
+FTS_DELETE_TRIGGER = """CREATE TRIGGER units_fts_delete AFTER DELETE ON units BEGIN
+    INSERT INTO units_fts (units_fts, rowid, source, target)
+        VALUES ('delete', old.id, old.source, old.target);
+END"""
+FTS_UPDATE_TRIGGER = """CREATE TRIGGER units_fts_update AFTER UPDATE OF source, target
+ON units BEGIN
+    INSERT INTO units_fts (units_fts, rowid, source, target)
+        VALUES ('delete', old.id, old.source, old.target);
+    INSERT INTO units_fts (rowid, source, target) VALUES (new.id, new.source, new.target);
+END"""
+
+LEVERAGE_INDEX = Migration(
+    2,
+    "full-text index of the memory for fuzzy matches and concordance",
+    (
+        """CREATE VIRTUAL TABLE units_fts USING fts5(
+            source, target,
+            content='units', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2',
+            columnsize=0
+        )""",
+        "CREATE VIRTUAL TABLE units_fts_vocab USING fts5vocab(units_fts, 'col')",
+        FTS_INSERT_TRIGGER,
+        FTS_DELETE_TRIGGER,
+        FTS_UPDATE_TRIGGER,
+        "INSERT INTO units_fts (units_fts) VALUES ('rebuild')",
+        # The fuzzy-match snapshot: per-term posting lists as packed int32
+        # blobs (one row read per term, decoded by numpy in microseconds),
+        # built by tm.leverage.rebuild_index for units up to built_max_id.
+        # Newer units are found through units_fts, whose triggers never lag;
+        # units whose source changed after the snapshot are listed as stale.
+        """CREATE TABLE fuzzy_postings (
+            term TEXT PRIMARY KEY,
+            df INTEGER NOT NULL,
+            ids BLOB NOT NULL
+        ) WITHOUT ROWID""",
+        """CREATE TABLE fuzzy_meta (
+            key TEXT PRIMARY KEY,
+            value INTEGER NOT NULL
+        ) WITHOUT ROWID""",
+        "INSERT INTO fuzzy_meta (key, value) VALUES ('built_max_id', 0), ('units', 0)",
+        "CREATE TABLE fuzzy_lengths (id INTEGER PRIMARY KEY, lengths BLOB NOT NULL)",
+        "CREATE TABLE fuzzy_stale (unit_id INTEGER PRIMARY KEY)",
+        """CREATE TRIGGER units_fuzzy_stale AFTER UPDATE OF source ON units
+            WHEN old.source IS NOT new.source
+             AND new.id <= (SELECT value FROM fuzzy_meta WHERE key = 'built_max_id')
+        BEGIN
+            INSERT OR IGNORE INTO fuzzy_stale (unit_id) VALUES (new.id);
+        END""",
+    ),
+)
+
+MIGRATIONS: list[Migration] = [CORE, LEVERAGE_INDEX]

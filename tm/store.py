@@ -408,9 +408,10 @@ class Store:
                 (seg.source, target),
             ).fetchone()
             unit_id = int(row[0]) if row else None
-        if unit_id is not None and conn.execute(
-            "SELECT 1 FROM units WHERE id = ?", (unit_id,)
-        ).fetchone():
+        if (
+            unit_id is not None
+            and conn.execute("SELECT 1 FROM units WHERE id = ?", (unit_id,)).fetchone()
+        ):
             conn.execute(
                 "UPDATE units SET target = ?, target_markup = NULL, changed_at = ?,"
                 " changed_by = ?, status = ?, context_prev = ?, context_next = ?,"
@@ -439,8 +440,7 @@ class Store:
         doc = self.get_document(document_id)
         parts = [doc.prefix]
         for source, target, trailing in self.conn.execute(
-            "SELECT source, target, trailing FROM segments WHERE document_id = ?"
-            " ORDER BY position",
+            "SELECT source, target, trailing FROM segments WHERE document_id = ? ORDER BY position",
             (document_id,),
         ):
             parts.append(target if use_targets and target else source)

@@ -109,7 +109,7 @@ def test_failed_import_leaves_the_store_as_it_was(tmp_path: Path, seed_path: Pat
     run_tm("import", str(seed_path), cwd=tmp_path)
     before = (tmp_path / "tm.sqlite").read_bytes()
     bad = tmp_path / "bad.txt"
-    bad.write_bytes("Kalimat baik.\n".encode() + b"\xff\xfe\x00bad\x81")
+    bad.write_bytes(b"Kalimat baik.\n" + b"\xff\xfe\x00bad\x81")
     result = run_tm("import", str(bad), cwd=tmp_path)
     assert_clean_error(result, "bad.txt")
     with Store(tmp_path / "tm.sqlite") as store:
@@ -179,6 +179,7 @@ def test_help_does_not_import_heavy_or_ui_modules() -> None:
         "print(','.join(m for m in ('torch', 'transformers', 'textual', 'tui') "
         "if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=REPO, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
     assert out.stdout.strip() == ""

@@ -16,8 +16,9 @@ from tm.store import Store
 
 
 def _text(*sentences: str) -> SegmentedText:
-    spans = tuple(SourceSpan(s, " " if i < len(sentences) - 1 else "\n", 0)
-                  for i, s in enumerate(sentences))
+    spans = tuple(
+        SourceSpan(s, " " if i < len(sentences) - 1 else "\n", 0) for i, s in enumerate(sentences)
+    )
     return SegmentedText("", spans)
 
 
@@ -41,9 +42,7 @@ def test_old_store_is_migrated_forward(store_path: Path) -> None:
     for statement in MIGRATIONS[0].statements:
         conn.execute(statement)
     conn.execute("PRAGMA user_version = 1")
-    conn.execute(
-        "INSERT INTO units (source, target, created_at) VALUES ('Halo.', 'Hello.', 'x')"
-    )
+    conn.execute("INSERT INTO units (source, target, created_at) VALUES ('Halo.', 'Hello.', 'x')")
     conn.commit()
     conn.close()
     with Store(store_path) as s:
@@ -106,7 +105,7 @@ def test_unknown_document_is_a_clear_error(store: Store) -> None:
 
 def test_confirm_writes_unit_with_context_and_fills_repetitions(store: Store) -> None:
     doc = store.add_document("d.txt", _text("Halo.", "Apa kabar?", "Halo."), sha256="c")
-    first, middle, last = store.segments(doc.id)
+    first, _middle, last = store.segments(doc.id)
     filled = store.confirm_segment(first.id, "Hello.", author="ana")
     assert filled == [last.id]
     seg = store.get_segment(first.id)

@@ -65,9 +65,7 @@ def load_text(file: str, encoding: str | None) -> tuple[str, SegmentedText, str]
     return text, segmented, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def import_document(
-    store: Store, file: str, encoding: str | None = None
-) -> tuple[Document, bool]:
+def import_document(store: Store, file: str, encoding: str | None = None) -> tuple[Document, bool]:
     """Import a text file as a document, reusing one with identical content.
 
     Returns the document and whether it was newly created.
@@ -163,7 +161,9 @@ def docs(
         if fmt is OutputFormat.json:
             print_json([])
         else:
-            err_console.print(f"No store at {db_path(ctx)} yet. Add a document with `tm import FILE`.")
+            err_console.print(
+                f"No store at {db_path(ctx)} yet. Add a document with `tm import FILE`."
+            )
         return
     store = open_store(ctx)
     rows = store.list_documents()
@@ -213,9 +213,7 @@ def export(
     ctx: typer.Context,
     out: Annotated[str, typer.Option("--out", help="Output file, or - for stdout.")],
     doc: Annotated[str | None, typer.Argument(help="Document id or name.")] = None,
-    all_docs: Annotated[
-        bool, typer.Option("--all", help="TMX: export the whole memory.")
-    ] = False,
+    all_docs: Annotated[bool, typer.Option("--all", help="TMX: export the whole memory.")] = False,
     fmt: Annotated[ExportFormat, typer.Option("--format", help="tmx, txt or tsv.")] = (
         ExportFormat.txt
     ),
@@ -231,9 +229,7 @@ def export(
     if (doc is None) == (not all_docs):
         raise TmError("Name one document (its id or name), or pass --all, but not both.")
     if fmt is not ExportFormat.tmx and all_docs:
-        raise TmError(
-            "--all works with --format tmx only. Export documents as text one at a time."
-        )
+        raise TmError("--all works with --format tmx only. Export documents as text one at a time.")
     store = open_store(ctx, must_exist=True)
     if fmt is ExportFormat.tmx:
         from tm.commands import tmx as tmx_commands

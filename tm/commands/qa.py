@@ -62,8 +62,9 @@ def qa(
     table.add_column("target", overflow="fold")
     for seg, issue in findings:
         style = "red" if issue.severity == "error" else "yellow"
-        table.add_row(str(seg.position + 1), f"[{style}]{issue.code}[/]", issue.message,
-                      seg.target or "")
+        table.add_row(
+            str(seg.position + 1), f"[{style}]{issue.code}[/]", issue.message, seg.target or ""
+        )
     console.print(table)
     console.print(f"{len(findings)} issue(s) in {len({s.id for s, _ in findings})} segment(s).")
 
