@@ -170,6 +170,7 @@ def translate(
             f"{document.id} ({document.name}); going on with it.",
             highlight=False,
             markup=False,
+            soft_wrap=True,
         )
     settings = TranslateSettings(
         use_mt=not no_mt,
@@ -252,4 +253,4 @@ def _print_summary(store: Store, summary: TranslateSummary, seconds: float) -> N
     elif summary.left_new and summary.mt_origin is None:
         lines.append("Segments without a memory match stay new (--no-mt).")
     for line in lines:
-        err_console.print(line, highlight=False, markup=False)
+        err_console.print(line, highlight=False, markup=False, soft_wrap=True)

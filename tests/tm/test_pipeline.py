@@ -1,0 +1,227 @@
+"""translate_document on a real store with the tiny real MarianMT."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from tm.models import Document, Status, TranslationUnit
+from tm.mt import load_engine
+from tm.pipeline import TranslateSettings, translate_document
+from tm.segment import segment_text
+from tm.store import Store
+
+TEXT = (
+    "Ia dilarikan ke rumah sakit. Seorang menteri Suriah bergabung dengan oposisi.\n\n"
+    "Letusan itu adalah yang pertama dalam waktu 115 tahun. Ia dilarikan ke rumah sakit.\n\n"
+    "Maskapai nasional Aeroflot juga akan dijual. Warga Papanggo akan dievakuasi.\n"
+)
+SOURCES = [
+    "Ia dilarikan ke rumah sakit.",
+    "Seorang menteri Suriah bergabung dengan oposisi.",
+    "Letusan itu adalah yang pertama dalam waktu 115 tahun.",
+    "Ia dilarikan ke rumah sakit.",
+    "Maskapai nasional Aeroflot juga akan dijual.",
+    "Warga Papanggo akan dievakuasi.",
+]
+DISTINCT = len(set(SOURCES))
+
+
+@pytest.fixture(scope="module")
+def engine(tiny_model_dir: Path):
+    """One MT call per distinct source (batch size 1), to count them."""
+    return load_engine(str(tiny_model_dir), device="cpu", threads=1, batch_size=1)
+
+
+def add(store: Store, text: str = TEXT, name: str = "article.txt") -> Document:
+    segmented = segment_text(text)
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    return store.add_document(name, segmented, sha256=sha)
+
+
+def run(store: Store, doc: Document, translator, **settings) -> object:
+    return translate_document(
+        store, doc.id, translator, settings=TranslateSettings(batch_size=1, **settings)
+    )
+
+
+def test_every_segment_gets_its_own_draft_in_order(store: Store, engine) -> None:
+    doc = add(store)
+    assert [s.source for s in store.segments(doc.id)] == SOURCES
+    summary = run(store, doc, engine)
+    segments = store.segments(doc.id)
+    expected = {s: engine.translate([s])[0] for s in set(SOURCES)}
+    assert [s.target for s in segments] == [expected[s] for s in SOURCES]
+    assert {s.status for s in segments} == {Status.DRAFT}
+    assert {s.origin for s in segments} == {engine.origin}
+    assert engine.origin.startswith("mt:")
+    assert summary.from_mt == len(SOURCES)
+    assert summary.left_new == 0
+    assert not summary.interrupted
+
+
+def test_repetitions_are_translated_once(store: Store, engine) -> None:
+    doc = add(store)
+    summary = run(store, doc, engine)
+    assert summary.generate_calls == DISTINCT
+    first, _, _, again, _, _ = store.segments(doc.id)
+    assert first.target == again.target
+
+
+def test_second_run_is_served_from_the_mt_cache(store: Store, engine) -> None:
+    doc = add(store)
+    first = run(store, doc, engine)
+    drafts = [s.target for s in store.segments(doc.id)]
+    store.delete_document(doc.id)
+    doc = add(store)
+    second = run(store, doc, engine)
+    assert first.generate_calls == DISTINCT
+    assert second.generate_calls == 0
+    assert second.from_cache == len(SOURCES)
+    assert [s.target for s in store.segments(doc.id)] == drafts
+
+
+def test_the_cache_is_keyed_by_generation_settings(
+    store: Store, engine, tiny_model_dir: Path
+) -> None:
+    run(store, add(store), engine)
+    greedy = load_engine(str(tiny_model_dir), device="cpu", threads=1, beams=1, batch_size=1)
+    summary = run(store, add(store, name="again.txt"), greedy)
+    assert summary.from_cache == 0
+    assert summary.generate_calls == DISTINCT
+
+
+def test_memory_matches_come_first(store: Store, engine) -> None:
+    store.add_unit(TranslationUnit(source=SOURCES[1], target="A Syrian minister defects."))
+    store.add_unit(
+        TranslationUnit(
+            source=SOURCES[2],
+            target="The eruption was the first in 115 years.",
+            context_prev=SOURCES[1],
+            context_next=SOURCES[3],
+        )
+    )
+    doc = add(store)
+    summary = run(store, doc, engine)
+    segments = store.segments(doc.id)
+    assert (segments[1].target, segments[1].origin, segments[1].match_score) == (
+        "A Syrian minister defects.",
+        "tm-exact",
+        100,
+    )
+    assert (segments[2].origin, segments[2].match_score) == ("tm-exact", 101)
+    assert summary.from_tm == 2
+    assert summary.from_mt == 4
+    assert summary.generate_calls == DISTINCT - 2
+
+
+def test_no_mt_fills_from_memory_only(store: Store) -> None:
+    store.add_unit(TranslationUnit(source=SOURCES[0], target="He was rushed to hospital."))
+    doc = add(store)
+    summary = translate_document(store, doc.id, None, settings=TranslateSettings(use_mt=False))
+    segments = store.segments(doc.id)
+    assert [s.status for s in segments] == [
+        Status.DRAFT, Status.NEW, Status.NEW, Status.DRAFT, Status.NEW, Status.NEW
+    ]  # fmt: skip
+    assert segments[0].target == segments[3].target == "He was rushed to hospital."
+    assert (summary.from_tm, summary.from_mt, summary.left_new) == (2, 0, 4)
+
+
+def test_fuzzy_threshold_fills_close_matches(store: Store, engine) -> None:
+    store.add_unit(
+        TranslationUnit(source="Maskapai nasional Aeroflot juga akan dijual besok.", target="X.")
+    )
+    doc = add(store)
+    without = run(store, doc, engine)
+    assert without.from_fuzzy == 0
+    store.delete_document(doc.id)
+    doc = add(store)
+    summary = run(store, doc, engine, fuzzy_threshold=75)
+    fifth = store.segments(doc.id)[4]
+    assert fifth.origin == "tm-fuzzy"
+    assert 75 <= (fifth.match_score or 0) < 100
+    assert summary.from_fuzzy == 1
+
+
+def test_confirmed_and_drafted_segments_are_left_alone(store: Store, engine) -> None:
+    doc = add(store)
+    segments = store.segments(doc.id)
+    store.confirm_segment(segments[1].id, "Confirmed by a person.")
+    store.update_segment(segments[5].id, target="Earlier draft.", status=Status.DRAFT, origin="mt")
+    summary = run(store, doc, engine)
+    after = store.segments(doc.id)
+    assert after[1].target == "Confirmed by a person."
+    assert after[1].status is Status.TRANSLATED
+    assert after[5].target == "Earlier draft."
+    assert summary.skipped == 2
+
+
+def test_stop_after_a_batch_and_resume_without_duplicates(store: Store, engine) -> None:
+    doc = add(store)
+    answers = iter([False, True])
+    first = translate_document(
+        store,
+        doc.id,
+        engine,
+        settings=TranslateSettings(batch_size=1),
+        should_stop=lambda: next(answers, True),
+    )
+    assert first.interrupted
+    assert first.generate_calls == 1
+    assert 0 < sum(s.target is not None for s in store.segments(doc.id)) < len(SOURCES)
+    second = run(store, doc, engine)
+    assert not second.interrupted
+    assert second.generate_calls == DISTINCT - 1
+    segments = store.segments(doc.id)
+    assert len(segments) == len(SOURCES)
+    assert all(s.target for s in segments)
+    assert store.conn.execute("SELECT count(*) FROM mt_cache").fetchone()[0] == DISTINCT
+
+
+def test_progress_reports_every_segment(store: Store, engine) -> None:
+    doc = add(store)
+    seen: list[tuple[int, int]] = []
+    translate_document(
+        store,
+        doc.id,
+        engine,
+        settings=TranslateSettings(batch_size=2),
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert seen[0] == (0, len(SOURCES))
+    assert seen[-1] == (len(SOURCES), len(SOURCES))
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_over_long_segments_are_split_and_flagged(store: Store, engine) -> None:
+    from tests.tm.test_mt import LONG
+
+    doc = add(store, f"Ia dilarikan ke rumah sakit. {LONG}\n")
+    summary = run(store, doc, engine)
+    assert summary.split == (1,)
+    flagged = store.segments(doc.id)[1]
+    assert any(f.startswith("mt-split:") for f in flagged.flags)
+    assert flagged.target
+
+
+class CopyTranslator:
+    """A translator that returns its input, so glossary repairs are visible."""
+
+    model_id = "copy"
+    origin = "mt:copy"
+
+    def translate(self, sources: Sequence[str]) -> list[str]:
+        return list(sources)
+
+
+def test_mt_drafts_get_place_names_repaired(store: Store) -> None:
+    doc = add(store, "Lavrov tiba di Moskow kemarin.\n")
+    summary = translate_document(store, doc.id, CopyTranslator())
+    (segment,) = store.segments(doc.id)
+    assert segment.target == "Lavrov tiba di Moscow kemarin."
+    assert "glossary: Moskow → Moscow" in segment.flags
+    assert segment.origin == "mt:copy"
+    assert summary.glossary_repairs == 1

@@ -1,0 +1,48 @@
+"""The `?` screen: every key of the review screen, grouped as translators think of them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists (group, keys, what it does); any of Esc, q, ? or F1 closes it."""
+
+    BINDINGS = [
+        Binding("escape,q,question_mark,f1", "close", "Close", show=False),
+    ]
+
+    def __init__(self, keys: Sequence[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self._keys = keys
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
+        table.add_column("keys", style="bold", no_wrap=True)
+        table.add_column("what")
+        group = None
+        for name, keys, what in self._keys:
+            if name != group:
+                if group is not None:
+                    table.add_row("", "")
+                table.add_row(Text(name, style="bold underline"), "")
+                group = name
+            table.add_row(keys, what)
+        with VerticalScroll(id="help-body"):
+            yield Static(table)
+        yield Static("Esc, q or ? closes this screen.", id="help-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").border_title = "Keys"
+
+    def action_close(self) -> None:
+        """Close the help screen."""
+        self.dismiss(None)

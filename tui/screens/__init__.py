@@ -1,0 +1,1 @@
+"""Full screens: the review screen and the document picker."""

@@ -1,0 +1,36 @@
+"""The QA panel: warnings about the target as it stands in the editor."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.widgets.styles import theme_colour
+
+
+class QaPanel(Static):
+    """Quality warnings for the target as it stands in the editor."""
+
+    def on_mount(self) -> None:
+        self.border_title = "QA"
+
+    def show_message(self, message: str) -> None:
+        """A line instead of issues."""
+        self.update(Text(message, style="dim italic"))
+
+    def show_issues(self, issues: Sequence[Any]) -> None:
+        """Each issue with its severity; a calm line when there are none."""
+        if not issues:
+            self.update(Text("✓ No issues.", style=theme_colour(self.app, "success")))
+            return
+        text = Text()
+        for n, issue in enumerate(issues):
+            if n:
+                text.append("\n")
+            colour = theme_colour(self.app, "error" if issue.severity == "error" else "warning")
+            text.append("✗ " if issue.severity == "error" else "⚠ ", f"bold {colour}")
+            text.append(issue.message)
+        self.update(text)
