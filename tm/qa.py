@@ -85,12 +85,11 @@ def check_glossary(source: str, target: str, glossary: Any) -> list[QaIssue]:
             continue
         hit = result.hit
         entry = hit.entry
-        issues.append(
-            QaIssue(
-                "glossary",
-                f"“{hit.surface}” should appear as “{entry.english}” in the target.",
-            )
-        )
+        if entry.english.casefold() == hit.surface.casefold():
+            message = f"“{entry.english}” is missing from the target."
+        else:
+            message = f"“{hit.surface}” should appear as “{entry.english}” in the target."
+        issues.append(QaIssue("glossary", message))
     return issues
 
 

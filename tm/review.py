@@ -280,6 +280,11 @@ class ReviewSession:
         """
         i = self.index if index is None else index
         seg = self.segments[i]
+        if (seg.target or "") == text:
+            # The translator changed nothing. Writing would only put back what
+            # this session last saw over what another window saved since.
+            self._pending.pop(seg.id, None)
+            return None
         stored = self.store.get_segment(seg.id)
         if (stored.target or "") == text:
             self.segments[i] = stored

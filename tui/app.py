@@ -50,7 +50,8 @@ class ReviewApp(App[None]):
     TITLE = "tm review"
     # The command palette would take Ctrl+P, which moves to the previous segment.
     ENABLE_COMMAND_PALETTE = False
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+    # Textual declares this an instance attribute, so it cannot be a ClassVar.
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012
         (0, "-narrow"),
         (100, ""),
         (160, "-wide"),

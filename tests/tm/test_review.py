@@ -187,6 +187,16 @@ def test_refresh_sees_another_connections_changes(session: ReviewSession) -> Non
     assert session.progress().confirmed == 1
 
 
+def test_leaving_an_untouched_segment_never_overwrites_another_window(
+    session: ReviewSession,
+) -> None:
+    with Store(session.store.path) as other:
+        other.confirm_segment(session.current.id, "One, from the other window.")
+    assert session.keep_draft("") is None  # the editor still shows the old, empty target
+    stored = session.store.get_segment(session.current.id)
+    assert (stored.target, stored.status) == ("One, from the other window.", Status.TRANSLATED)
+
+
 def test_progress_counts_words(session: ReviewSession) -> None:
     session.go_to(1)
     session.confirm("Two tails.")

@@ -12,6 +12,7 @@ from tm.commands.documents import import_document
 from tm.models import Document
 from tm.store import Store
 from tui.app import ReviewApp, create_app
+from tui.screens.review import LOOKUP_DELAY
 
 # A size where every panel shows, and the smallest the issue promises.
 SIZE = (120, 36)
@@ -57,7 +58,12 @@ def panel_text(app: ReviewApp, selector: str) -> str:
 
 
 async def settle(pilot: Any) -> None:
-    """Let the workers (lookups, glossary, MT) finish and the screen catch up."""
+    """Let the workers (lookups, glossary, MT) finish and the screen catch up.
+
+    The TM lookup starts LOOKUP_DELAY after the cursor stops, so wait that long
+    before waiting for the workers.
+    """
     await pilot.pause()
+    await pilot.pause(LOOKUP_DELAY + 0.05)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()

@@ -12,8 +12,9 @@ from tm.terms import list_terms
 from tui.app import create_app
 from tui.dialogs.concordance import ConcordanceDialog
 from tui.dialogs.help import HelpScreen
+from tui.keymap import KEYS
 from tui.screens.picker import PickerScreen
-from tui.screens.review import KEYS, ReviewScreen
+from tui.screens.review import ReviewScreen
 from tui.widgets.target_editor import TargetEditor
 
 pytestmark = pytest.mark.anyio

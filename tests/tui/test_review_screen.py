@@ -250,7 +250,7 @@ async def test_quit_and_reopen_keeps_position_and_work(make_app, seeded) -> None
 
 
 async def test_refresh_shows_another_windows_changes(make_app, seeded) -> None:
-    db, document = seeded
+    db, _ = seeded
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
@@ -18,7 +20,7 @@ def _split(value: str) -> tuple[str, ...]:
 class AddTermDialog(ModalScreen[TermEntry | None]):
     """Indonesian form(s), English form and variants; returns the new entry or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", show=False)]
 
     def __init__(self, source: str = "", target: str = "") -> None:
         super().__init__()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -25,7 +25,7 @@ class ConcordanceDialog(ModalScreen[str | None]):
     runs in a worker thread and the dialog never touches the store itself.
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Close", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Close", show=False)]
 
     class Results(Message):
         """Hits (or an error) from the search worker."""

@@ -11,14 +11,13 @@ results back as messages.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
@@ -38,6 +37,7 @@ from tui.dialogs.add_term import AddTermDialog
 from tui.dialogs.concordance import ConcordanceDialog
 from tui.dialogs.filter import FilterDialog
 from tui.dialogs.help import HelpScreen
+from tui.keymap import help_keys, review_bindings
 from tui.messages import GlossaryLoaded, MachineTranslation, MachineTranslationFailed, MatchesFound
 from tui.widgets.glossary_panel import GlossaryPanel
 from tui.widgets.matches_panel import MatchesPanel
@@ -47,66 +47,6 @@ from tui.widgets.source_view import SourceView
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.target_editor import TargetEditor
 
-
-@dataclass(frozen=True, slots=True)
-class Key:
-    """One entry of the key map: what the help screen shows and what Textual binds."""
-
-    group: str
-    display: str
-    keys: str
-    action: str
-    description: str
-    footer: str = ""
-
-
-# Every action has at least one key that plain xterm and tmux pass through:
-# Ctrl+Enter and Alt+digits reach the app only in some terminals, so each has
-# a Ctrl+letter or an F-key beside it. "ctrl+\r" is Ctrl+Enter under xterm's
-# modifyOtherKeys.
-KEYS: tuple[Key, ...] = (
-    Key(
-        "Confirm",
-        "Ctrl+Enter  Ctrl+S  F2",
-        "ctrl+enter,ctrl+s,f2,ctrl+\r",
-        "confirm",
-        "Confirm and go to the next unconfirmed segment",
-        "Confirm",
-    ),
-    Key("Move", "Ctrl+N  Alt+↓", "ctrl+n,alt+down", "next_segment", "Next segment"),
-    Key("Move", "Ctrl+P  Alt+↑", "ctrl+p,alt+up", "previous_segment", "Previous segment"),
-    Key(
-        "Move",
-        "Ctrl+U  F3",
-        "ctrl+u,f3",
-        "next_needing_work",
-        "Next segment needing work (new, draft or flagged)",
-        "To do",
-    ),
-    Key("Move", "Tab", "", "", "Switch between the segment table and the editor"),
-    Key("Insert", "F5  Ctrl+R  Alt+1", "f5,ctrl+r,alt+1", "insert_match(1)", "Insert TM match 1"),
-    Key("Insert", "F6  Alt+2", "f6,alt+2", "insert_match(2)", "Insert TM match 2"),
-    Key("Insert", "F7  Alt+3", "f7,alt+3", "insert_match(3)", "Insert TM match 3"),
-    Key("Insert", "Ctrl+G  F4", "ctrl+g,f4", "copy_source", "Copy the source into the target"),
-    Key("Insert", "Ctrl+T  F8", "ctrl+t,f8", "machine_translate", "Ask MT for this segment", "MT"),
-    Key("Edit", "Ctrl+Z  Ctrl+Y", "", "", "Undo / redo typing in the editor"),
-    Key("Edit", "Alt+Z  F9", "alt+z,f9", "revert_segment", "Undo the changes to this segment"),
-    Key("Look up", "Ctrl+F  Alt+F", "ctrl+f,alt+f", "filter", "Filter by status or text", "Filter"),
-    Key(
-        "Look up", "Ctrl+K  Alt+K", "ctrl+k,alt+k", "concordance", "Search the memory (concordance)"
-    ),
-    Key(
-        "Look up",
-        "Ctrl+O  Alt+T",
-        "ctrl+o,alt+t",
-        "add_term",
-        "Add a glossary term from this segment",
-    ),
-    Key("Other", "Ctrl+L", "ctrl+l", "refresh", "Reload from the store (another window's changes)"),
-    Key("Other", "F1  ?", "f1", "help", "This list of keys", "Help"),
-    Key("Other", "Ctrl+Q  F10", "ctrl+q,f10", "quit", "Keep the draft and quit", "Quit"),
-)
-
 # Seconds of stillness before the position is written (each write is a transaction).
 POSITION_SAVE_DELAY = 0.8
 # Seconds on a segment before its TM lookup starts.
@@ -114,39 +54,10 @@ LOOKUP_DELAY = 0.06
 _WORD = re.compile(r"\b[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*")
 
 
-def _bindings() -> list[BindingType]:
-    bindings: list[BindingType] = []
-    for key in KEYS:
-        if not key.keys:
-            continue
-        # The footer is one line even at 80 columns: "^S" rather than "Ctrl+S".
-        first = key.display.split("  ")[0].replace("Ctrl+", "^")
-        # Priority, because the editor binds some of these (Ctrl+U, Ctrl+K, F6, F7)
-        # to editing commands the translator can reach with other keys.
-        bindings.append(
-            Binding(
-                key.keys,
-                key.action,
-                key.footer or key.description,
-                show=bool(key.footer),
-                key_display=first,
-                priority=True,
-            )
-        )
-    # "?" only outside the editor, where it would otherwise be typed.
-    bindings.append(Binding("question_mark", "help", "Help", show=False))
-    return bindings
-
-
-def help_keys() -> list[tuple[str, str, str]]:
-    """(group, keys, description) rows for the help screen."""
-    return [(key.group, key.display, key.description) for key in KEYS]
-
-
 class ReviewScreen(Screen[None]):
     """Review one document: confirm, edit, look up."""
 
-    BINDINGS: ClassVar[list[BindingType]] = _bindings()
+    BINDINGS: ClassVar[list[BindingType]] = review_bindings()
 
     def __init__(
         self,
@@ -492,7 +403,8 @@ class ReviewScreen(Screen[None]):
                 self.show_current()
             else:
                 self.notify(
-                    f"Segment {s.current.position + 1} was changed in another window; your edit is still in the editor.",
+                    f"Segment {s.current.position + 1} was changed in another window; "
+                    "your edit is still in the editor.",
                     severity="warning",
                 )
         self.update_status()

@@ -89,6 +89,11 @@ class SegmentTable(ScrollView, can_focus=True):
     }
 
     DEFAULT_CSS = """
+    SegmentTable {
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-gutter: stable;
+    }
     SegmentTable > .segment-table--header {
         text-style: bold;
         background: $panel;
@@ -124,6 +129,8 @@ class SegmentTable(ScrollView, can_focus=True):
         self._compact = False
         self._text_width = 10
         self._cache: dict[tuple[int, bool], list[Strip]] = {}
+        # The row the user asked for and the screen has not shown yet.
+        self._asked: int | None = None
 
     # -- data in ----------------------------------------------------------------------
 
@@ -145,6 +152,7 @@ class SegmentTable(ScrollView, can_focus=True):
         self._visible = visible
         self._row_of = {index: row for row, index in enumerate(visible)}
         self._cursor = self._row_of.get(current, 0)
+        self._asked = None
         if self.size.width:  # else the first Resize lays it out
             self._layout()
             self.call_after_refresh(self._scroll_to_cursor, True)
@@ -160,6 +168,7 @@ class SegmentTable(ScrollView, can_focus=True):
 
     def move_to(self, index: int) -> None:
         """Put the cursor on a segment (no SegmentSelected is posted for it)."""
+        self._asked = None
         row = self._row_of.get(index)
         if row is not None and row != self._cursor:
             self._set_cursor(row)
@@ -222,7 +231,7 @@ class SegmentTable(ScrollView, can_focus=True):
             split = len(text)
             if seg.target:
                 text += wrap_words("→ " + seg.target, w)
-            columns = [(_fit(text, height, w), w, None)]
+            columns: list[tuple[list[str], int, Style | None]] = [(_fit(text, height, w), w, None)]
         else:
             split = None
             target = wrap_words(seg.target, w) if seg.target else [""]
@@ -302,15 +311,17 @@ class SegmentTable(ScrollView, can_focus=True):
             self.scroll_to(y=bottom - view, animate=False, immediate=True)
 
     def _select(self, row: int) -> None:
+        # The cursor moves when the screen answers with move_to(), so that the
+        # row, the editor and the panels change in the same frame.
         row = min(max(row, 0), len(self._visible) - 1)
-        if row != self._cursor:
-            self._set_cursor(row)
+        if row != (self._cursor if self._asked is None else self._asked):
+            self._asked = row
             self.post_message(self.SegmentSelected(self._visible[row]))
 
     def action_cursor(self, delta: int) -> None:
         """Move the cursor up or down a row."""
         if self._visible:
-            self._select(self._cursor + delta)
+            self._select((self._cursor if self._asked is None else self._asked) + delta)
 
     def action_page(self, direction: int) -> None:
         """Move the cursor a screenful."""
