@@ -32,7 +32,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from tm import leverage
-from tm.match import compare
+from tm.match import compare, quick_words
 from tm.models import TranslationUnit
 from tm.store import _INSERT_UNIT, Store, _unit_row
 
@@ -137,7 +137,7 @@ def brute_force(
     query: str, sources: list[str], encoded: list[str], table: dict[str, str], threshold: int
 ) -> set[int]:
     """Indexes of units scoring >= threshold, found by scanning every unit."""
-    q = encode(leverage._quick_words(query), table)
+    q = encode(quick_words(query), table)
     found = set()
     for _, _, idx in process.extract_iter(
         q, encoded, scorer=Levenshtein.normalized_similarity, score_cutoff=0.55
@@ -183,7 +183,7 @@ def run(size: int, n_queries: int, brute_queries: int) -> dict[str, float]:
         result[f"p95_t{threshold}"] = pct(times, 95)
     table: dict[str, str] = {}
     start = time.perf_counter()
-    encoded = [encode(leverage._quick_words(s), table) for s in sources]
+    encoded = [encode(quick_words(s), table) for s in sources]
     encode_s = time.perf_counter() - start
     truth = found = top1_total = top1_same = 0
     brute_times = []
@@ -288,7 +288,7 @@ def stemming_study(n_queries: int = 400) -> dict[str, float]:
     stem = cache(stemmer.stem)
     plain = [analyze_text(s).words for s in ids]
     stemmed = [tuple(stem(w) if w.isalpha() else w for w in ws) for ws in plain]
-    english = [tuple(leverage._quick_words(e)) for e in ens]
+    english = [tuple(quick_words(e)) for e in ens]
     rng = random.Random(3)
     queries = rng.sample(range(len(ids)), min(n_queries, len(ids)))
 

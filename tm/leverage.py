@@ -3,7 +3,8 @@
 Retrieval never scans the memory. A unit that scores ``s`` % against a query
 of ``n`` words shares at least ``s·max(n, m)`` of them (a Levenshtein
 alignment keeps that many tokens), so it contains one of the rarest
-``n − ⌈s·n⌉ + 1`` query terms (pigeonhole). Two indexes serve this:
+``n − ⌈s·n⌉ + 1`` query terms (pigeonhole). Two indexes serve this
+(:class:`tm.match.CandidateIndex` reads them; this module keeps them):
 
 - the *snapshot* (``fuzzy_postings``): one packed int32 posting list per
   term, read as one blob and counted with numpy, plus each unit's word count
@@ -21,60 +22,33 @@ Concordance is an FTS5 phrase query on the source or target column.
 
 from __future__ import annotations
 
-import math
-import re
 import sqlite3
 import time
-import unicodedata
 from array import array
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz.distance import Levenshtein
-
 from tm.errors import InputError
-from tm.match import BAND_ORDER, Band, band_for, compare, transfer_numbers
+from tm.match import (
+    BAND_ORDER,
+    QUICK_WORD_RE,
+    TERM_RE,
+    Band,
+    CandidateIndex,
+    band_for,
+    index_terms,
+)
 from tm.migrations import FTS_DELETE_TRIGGER, FTS_INSERT_TRIGGER, FTS_UPDATE_TRIGGER
 from tm.models import Match, MatchKind, TranslationUnit
 from tm.store import Store, unit_from_row, word_count
 
-# The index splits words as FTS5's unicode61 does, Moses a little differently
-# (anak-anak, 4,9); the filter asks for this many points less than the
-# threshold so that the difference never loses a match.
-FILTER_SLACK = 5
-# Extra (non-pigeonhole) posting lists are fetched only while they are cheap.
-EXTRA_POSTINGS_BUDGET = 20_000
-# The snapshot skips terms in more than this share of units (once pigeonhole
-# allows): reading them costs more than they prune.
-FETCH_SHARE = 0.05
-FETCH_MIN_DF = 5_000
 # ensure_index rebuilds the snapshot when more units than this (or a tenth of
 # the memory) are outside it.
 SNAPSHOT_MAX_LAG = 20_000
-# How many of the best-counted candidates are scored.
-MAX_CANDIDATES = 300
-# Candidates whose quick word score is this far below the threshold are not
-# scored exactly (Moses tokenization is the costly step).
-QUICK_MARGIN = 10
-
-_TERM_RE = re.compile(r"[^\W_]+")
-# Roughly the words Moses makes: numbers with separators and hyphenated
-# words stay whole. Used for the word-count bounds and the quick prefilter.
-_QUICK_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:[-'’][^\W_]+)*")
-
-
-def index_terms(text: str) -> list[str]:
-    """The terms FTS5 (unicode61, remove_diacritics 2) makes of a text."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return _TERM_RE.findall(folded)
-
-
-def _quick_words(text: str) -> list[str]:
-    return ["#" if w[0].isdigit() else w for w in _QUICK_RE.findall(text.casefold())]
+# Units per batch when building the snapshot (bounds its temporary memory).
+SNAPSHOT_BATCH = 100_000
 
 
 # -- keeping the index current ---------------------------------------------------
@@ -84,52 +58,67 @@ def _snapshot_terms(text: str) -> list[str]:
     # index_terms without the per-character accent pass for ASCII text (most
     # of it), which makes building the snapshot about twice as fast.
     folded = text.casefold()
-    terms = _TERM_RE.findall(folded) if folded.isascii() else index_terms(text)
+    terms = TERM_RE.findall(folded) if folded.isascii() else index_terms(text)
     return [t for t in terms if not t.isdigit()]
 
 
 def rebuild_snapshot(store: Store) -> None:
-    """Rebuild the fuzzy-match snapshot (posting blobs) from the units table."""
+    """Rebuild the fuzzy-match snapshot (posting blobs) from the units table.
+
+    Units are read in id order in batches; each batch's (term, unit) pairs
+    are grouped with numpy and appended to the term's growing blob, so
+    memory stays near the size of the finished index (~240 MB peak at 1M
+    units) instead of holding every pair at once.
+    """
     import numpy as np
 
     with store.atomic() as conn:
         top = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM units").fetchone()[0])
         term_ids: dict[str, int] = {}
-        pair_terms = array("i")
-        pair_units = array("i")
+        postings: dict[int, bytearray] = {}
         lengths = np.zeros(top + 1, dtype=np.uint16)
         cur = conn.execute("SELECT id, source FROM units ORDER BY id")
-        while rows := cur.fetchmany(10_000):
+        while rows := cur.fetchmany(SNAPSHOT_BATCH):
+            pair_terms = array("i")
+            pair_units = array("i")
             for uid, source in rows:
-                lengths[uid] = min(len(_QUICK_RE.findall(source)), 65_535)
+                lengths[uid] = min(len(QUICK_WORD_RE.findall(source)), 65_535)
                 ids = [term_ids.setdefault(t, len(term_ids)) for t in set(_snapshot_terms(source))]
                 pair_terms.extend(ids)
                 pair_units.extend([uid] * len(ids))
-        order = np.argsort(np.frombuffer(pair_terms, dtype=np.int32), kind="stable")
-        # stable: each term's unit ids stay ascending
-        tids = np.frombuffer(pair_terms, dtype=np.int32)[order]
-        uids = np.frombuffer(pair_units, dtype=np.int32)[order]
-        starts = np.flatnonzero(np.diff(tids, prepend=-1))
-        ends = np.append(starts[1:], len(tids))
+            if not pair_terms:
+                continue
+            terms = np.frombuffer(pair_terms, dtype=np.int32)
+            # stable: each term's unit ids stay ascending, across batches too
+            order = np.argsort(terms, kind="stable")
+            terms = terms[order]
+            units = np.frombuffer(pair_units, dtype=np.int32)[order]
+            starts = np.flatnonzero(np.diff(terms, prepend=-1))
+            ends = np.append(starts[1:], len(terms))
+            for tid, a, b in zip(
+                terms[starts].tolist(), starts.tolist(), ends.tolist(), strict=True
+            ):
+                postings.setdefault(tid, bytearray()).extend(units[a:b].tobytes())
         names = list(term_ids)
         conn.execute("DELETE FROM fuzzy_postings")
         conn.executemany(
             "INSERT INTO fuzzy_postings (term, df, ids) VALUES (?, ?, ?)",
-            (
-                (names[tids[a]], int(b - a), uids[a:b].tobytes())
-                for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
-            ),
+            ((names[tid], len(blob) // 4, blob) for tid, blob in postings.items()),
         )
         conn.execute(
             "INSERT OR REPLACE INTO fuzzy_lengths (id, lengths) VALUES (1, ?)", (lengths.tobytes(),)
         )
         conn.execute("DELETE FROM fuzzy_stale")
+        previous = conn.execute("SELECT value FROM fuzzy_meta WHERE key = 'generation'").fetchone()
+        # Distinct from every earlier build, and from a store re-created at
+        # the same path: it keys the in-process cache of word counts.
+        generation = max(int(previous[0]) + 1 if previous else 0, time.time_ns())
         conn.executemany(
             "INSERT OR REPLACE INTO fuzzy_meta (key, value) VALUES (?, ?)",
             [
                 ("built_max_id", top),
                 ("units", len(lengths)),
-                ("generation", int(time.time() * 1000)),
+                ("generation", generation),
             ],
         )
 
@@ -165,21 +154,6 @@ def ensure_index(store: Store, *, max_lag: int = SNAPSHOT_MAX_LAG) -> bool:
     return True
 
 
-_LENGTHS: dict[tuple[str, int], Any] = {}
-
-
-def _snapshot_lengths(conn: sqlite3.Connection, path: str, generation: int) -> Any:
-    """Each unit's term count (by id) in the snapshot; cached per build."""
-    import numpy as np
-
-    key = (path, generation)
-    if key not in _LENGTHS:
-        row = conn.execute("SELECT lengths FROM fuzzy_lengths WHERE id = 1").fetchone()
-        _LENGTHS.clear()
-        _LENGTHS[key] = np.frombuffer(row[0] if row else b"", dtype=np.uint16)
-    return _LENGTHS[key]
-
-
 @contextmanager
 def bulk_index(store: Store) -> Iterator[sqlite3.Connection]:
     """A transaction for bulk writes to units, full-text indexed once at the end.
@@ -213,190 +187,6 @@ def bulk_index(store: Store) -> Iterator[sqlite3.Connection]:
 # -- lookup ----------------------------------------------------------------------
 
 
-class _Retriever:
-    """Candidate retrieval for one store: the snapshot plus the FTS5 delta."""
-
-    def __init__(self, store: Store):
-        self.conn = store.conn
-        self.path = str(store.path)
-        meta = dict(self.conn.execute("SELECT key, value FROM fuzzy_meta").fetchall())
-        self.built_max = int(meta.get("built_max_id", 0))
-        self.generation = int(meta.get("generation", 0))
-        self.stale = [r[0] for r in self.conn.execute("SELECT unit_id FROM fuzzy_stale")]
-        self.df: dict[str, int] = {}
-
-    def candidates(self, query: str, threshold: int) -> list[tuple[int, float]]:
-        """(unit id, best score it could reach) for units that may reach threshold.
-
-        Most promising first. Units outside the snapshot have no bound (100).
-        """
-        counts = Counter(t for t in index_terms(query) if not t.isdigit())
-        if not counts:
-            return []
-        words = _quick_words(query)
-        numbers = words.count("#")
-        share = max(threshold - FILTER_SLACK, 1) / 100
-        # A match shares >= share x max(n, m) words; its shared words other
-        # than numbers each bring at least one shared term.
-        need = max(1, math.ceil(share * len(words)) - numbers)
-        n = sum(counts.values())
-        found = [(uid, 100.0) for uid in self.stale]
-        found.extend((uid, 100.0) for uid in self._delta(counts, n, need))
-        if self.built_max:
-            found.extend(self._snapshot(counts, n, need, share, len(words), numbers))
-        unique: dict[int, float] = {}
-        for uid, bound in found:
-            unique.setdefault(uid, bound)
-        return list(unique.items())
-
-    # The snapshot: one blob per term, counted with numpy.
-    def _snapshot(
-        self, counts: Counter[str], n: int, need: int, share: float, words: int, numbers: int
-    ) -> list[tuple[int, float]]:
-        import numpy as np
-
-        terms = list(counts)
-        marks = ",".join("?" * len(terms))
-        # df first: SQLite leaves the blobs' overflow pages unread.
-        df = dict(
-            self.conn.execute(
-                f"SELECT term, df FROM fuzzy_postings WHERE term IN ({marks})", terms
-            ).fetchall()
-        )
-        lengths = _snapshot_lengths(self.conn, self.path, self.generation)
-        cap = max(FETCH_MIN_DF, int(FETCH_SHARE * len(lengths)))
-        unfetched = n
-        chosen = []
-        for term in sorted(df, key=df.__getitem__):
-            # Very common terms may be skipped once pigeonhole holds: a unit
-            # with none of the fetched terms then stays below `need`.
-            if df[term] > cap and unfetched < need:
-                break
-            chosen.append(term)
-            unfetched -= counts[term]
-        if not chosen:
-            return []
-        by_weight: dict[int, list[Any]] = {}
-        marks = ",".join("?" * len(chosen))
-        for term, blob in self.conn.execute(
-            f"SELECT term, ids FROM fuzzy_postings WHERE term IN ({marks})", chosen
-        ):
-            by_weight.setdefault(counts[term], []).append(np.frombuffer(blob, dtype=np.int32))
-        hits = sum(
-            weight * np.bincount(np.concatenate(lists), minlength=len(lengths))
-            for weight, lists in by_weight.items()
-        )
-        ids = np.flatnonzero(hits >= max(1, need - unfetched))
-        # Upper bound of shared words: counted terms, unread terms, numbers.
-        longest = np.maximum(words, lengths[ids])
-        shared = np.minimum(hits[ids] + unfetched + numbers, longest)
-        keep = shared >= share * longest
-        ids, bound = ids[keep], shared[keep] / longest[keep]
-        order = np.argsort(-bound, kind="stable")[:MAX_CANDIDATES]
-        return list(zip(ids[order].tolist(), (100 * bound[order]).tolist(), strict=True))
-
-    # The delta: units added after the snapshot, through FTS5 posting lists.
-    def _frequencies(self, terms: Sequence[str]) -> dict[str, int]:
-        missing = [t for t in terms if t not in self.df]
-        for start in range(0, len(missing), 500):
-            chunk = missing[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for term, doc in self.conn.execute(
-                f"SELECT term, doc FROM units_fts_vocab WHERE col = 'source' AND term IN ({marks})",
-                chunk,
-            ):
-                self.df[term] = doc
-            for term in chunk:
-                self.df.setdefault(term, 0)
-        return {t: self.df[t] for t in terms}
-
-    def _postings(self, term: str) -> list[int]:
-        rows = self.conn.execute(
-            "SELECT rowid FROM units_fts WHERE units_fts MATCH ? AND rowid > ?",
-            (f'source : "{term}"', self.built_max),
-        ).fetchall()
-        return [r[0] for r in rows]
-
-    def _delta(self, counts: Counter[str], n: int, need: int) -> list[int]:
-        if (
-            self.built_max
-            and not self.conn.execute(
-                "SELECT 1 FROM units WHERE id > ? LIMIT 1", (self.built_max,)
-            ).fetchone()
-        ):
-            return []
-        df = self._frequencies(list(counts))
-        present = sorted((t for t in counts if df[t] > 0), key=lambda t: df[t])
-        remaining = sum(counts[t] for t in present)
-        if remaining < need:
-            return []
-        hits: Counter[int] = Counter()
-        pigeonhole = n - need  # term occurrences a match may lack
-        covered = n - remaining
-        fetched = 0
-        for term in present:
-            weight = counts[term]
-            in_prefix = covered <= pigeonhole
-            if not in_prefix and fetched + df[term] > EXTRA_POSTINGS_BUDGET:
-                break
-            ids = self._postings(term)
-            if in_prefix:
-                for _ in range(weight):
-                    hits.update(ids)
-            else:
-                for uid in hits.keys() & set(ids):
-                    hits[uid] += weight
-            covered += weight
-            remaining -= weight
-            fetched += len(ids)
-        ranked = [uid for uid, c in hits.items() if c + remaining >= need]
-        ranked.sort(key=hits.__getitem__, reverse=True)
-        return ranked[:MAX_CANDIDATES]
-
-    def fuzzy(
-        self, query: str, threshold: int, want: int | None = None
-    ) -> list[tuple[int, int, str | None]]:
-        """(score, unit id, transferred target or None) for units >= threshold.
-
-        With ``want``, scoring stops once ``want`` matches score at least
-        what the next candidate could reach (plus the filter slack).
-        """
-        candidates = self.candidates(query, threshold)
-        quick_query = _quick_words(query)
-        found: list[tuple[int, int, str | None]] = []
-        scores: list[int] = []
-        step = 50 if want else 500
-        for start in range(0, len(candidates), step):
-            chunk = candidates[start : start + step]
-            if want and len(scores) >= want and scores[want - 1] >= chunk[0][1] + FILTER_SLACK:
-                break
-            marks = ",".join("?" * len(chunk))
-            rows = {
-                r[0]: r
-                for r in self.conn.execute(
-                    f"SELECT id, source, target FROM units WHERE id IN ({marks})",
-                    [uid for uid, _ in chunk],
-                )
-            }
-            for uid, _ in chunk:
-                if uid not in rows:
-                    continue  # deleted since the snapshot
-                _, source, target = rows[uid]
-                if source == query:
-                    continue  # an exact match, found by the exact lookup
-                quick = 100 * Levenshtein.normalized_similarity(quick_query, _quick_words(source))
-                if quick < threshold - QUICK_MARGIN:
-                    continue
-                result = compare(query, source)
-                if result.score < threshold:
-                    continue
-                moved = transfer_numbers(query, source, target) if result.numbers_only else None
-                found.append((result.score, uid, moved))
-                scores.append(result.score)
-                scores.sort(reverse=True)
-        return found
-
-
 def _in_context(unit: TranslationUnit, prev: str | None, next_: str | None) -> bool:
     # Both neighbours must be the same; a unit with no recorded context (a TMX
     # import, say) never counts as in context for a caller that gives none.
@@ -410,7 +200,7 @@ def _newest_first(unit: TranslationUnit) -> tuple[str, int]:
 
 
 def _lookup(
-    retriever: _Retriever,
+    retriever: CandidateIndex,
     store: Store,
     source: str,
     prev: str | None,
@@ -430,7 +220,7 @@ def _lookup(
         kind = MatchKind.IN_CONTEXT if _in_context(unit, prev, next_) else MatchKind.EXACT
         matches.append(Match(unit, 101 if kind is MatchKind.IN_CONTEXT else 100, kind))
     if len(matches) < limit:
-        # A few spare: duplicates of exact pairs are dropped below.
+        # A few spare: duplicates of the same pair are dropped below.
         fuzzy = retriever.fuzzy(source, max(threshold, 1), want=limit + 2)
         fuzzy.sort(key=lambda f: (-f[0], -f[1]))
         for score, uid, moved in fuzzy:
@@ -465,7 +255,8 @@ def lookup(
     (exact), then fuzzy matches scoring ``threshold``-99; a fuzzy match that
     differs only in numbers has them carried over into ``Match.target``.
     """
-    return _lookup(_Retriever(store), store, source, context_prev, context_next, threshold, limit)
+    index = CandidateIndex(store.conn, str(store.path))
+    return _lookup(index, store, source, context_prev, context_next, threshold, limit)
 
 
 def lookup_many(
@@ -480,7 +271,7 @@ def lookup_many(
     It first brings the fuzzy snapshot up to date (:func:`ensure_index`).
     """
     ensure_index(store)
-    retriever = _Retriever(store)
+    retriever = CandidateIndex(store.conn, str(store.path))
     return [_lookup(retriever, store, s, p, n, threshold, limit) for s, p, n in items]
 
 
@@ -582,7 +373,7 @@ def analyze(
     """
     items = _with_context(segments)
     ensure_index(store)
-    retriever = _Retriever(store)
+    retriever = CandidateIndex(store.conn, str(store.path))
     seen: set[str] = set()
     results: list[SegmentResult] = []
     totals = {band: [0, 0, 0] for band in BAND_ORDER}
@@ -624,7 +415,7 @@ def phrase_spans(text: str, terms: Sequence[str]) -> tuple[tuple[int, int], ...]
     """Where the term sequence occurs in text, ignoring case and accents."""
     if not terms:
         return ()
-    words = [(m.start(), m.end(), index_terms(m.group())) for m in _TERM_RE.finditer(text)]
+    words = [(m.start(), m.end(), index_terms(m.group())) for m in TERM_RE.finditer(text)]
     flat: list[tuple[int, int, str]] = [(s, e, t) for s, e, ts in words for t in ts]
     spans = []
     k = len(terms)

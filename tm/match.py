@@ -1,4 +1,4 @@
-"""Fuzzy-match scores, analysis bands and number transfer.
+"""Fuzzy-match scores, candidate retrieval, analysis bands, number transfer.
 
 The score is a word-level edit-distance percentage, as CAT tools compute it:
 
@@ -19,6 +19,9 @@ The score is a word-level edit-distance percentage, as CAT tools compute it:
 
 Every step is symmetric, so ``score(a, b) == score(b, a)``.
 
+:class:`CandidateIndex` finds the units that may reach a threshold through
+the store's indexes without scanning the memory (see :mod:`tm.leverage`).
+
 An Indonesian stemmer (Sastrawi) was measured as a second, stemmed pass and
 did not improve the ranking of matches on real news sentences; see
 bench/results/leverage.md. It is therefore not used.
@@ -26,8 +29,12 @@ bench/results/leverage.md. It is therefore not used.
 
 from __future__ import annotations
 
+import math
 import re
+import sqlite3
 import unicodedata
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -197,16 +204,246 @@ def score(a: str, b: str) -> int:
     return compare(a, b).score
 
 
-def upper_bound(query_words: int, candidate_words: int, shared_words: int) -> int:
-    """The best score a candidate can reach given how many words it shares.
+# -- candidate retrieval -------------------------------------------------------
 
-    ``d >= max(n, m) - shared`` for a Levenshtein alignment, so the score is at
-    most ``100 × shared / max(n, m)``; the index uses this to prune.
+# The index splits words as FTS5's unicode61 does, Moses a little differently
+# (anak-anak, 4,9); the filter asks for this many points less than the
+# threshold so that the difference never loses a match.
+FILTER_SLACK = 5
+# Extra (non-pigeonhole) posting lists are fetched only while they are cheap.
+EXTRA_POSTINGS_BUDGET = 20_000
+# The snapshot skips terms in more than this share of units (once pigeonhole
+# allows): reading them costs more than they prune.
+FETCH_SHARE = 0.05
+FETCH_MIN_DF = 5_000
+# How many of the best-counted candidates are scored.
+MAX_CANDIDATES = 300
+# Candidates whose quick word score is this far below the threshold are not
+# scored exactly (Moses tokenization is the costly step).
+QUICK_MARGIN = 10
+
+TERM_RE = re.compile(r"[^\W_]+")
+# Roughly the words Moses makes: numbers with separators and hyphenated
+# words stay whole. Used for the word-count bounds and the quick prefilter.
+QUICK_WORD_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:[-'’][^\W_]+)*")
+
+
+def index_terms(text: str) -> list[str]:
+    """The terms FTS5 (unicode61, remove_diacritics 2) makes of a text."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return TERM_RE.findall(folded)
+
+
+def quick_words(text: str) -> list[str]:
+    """Lower-cased words roughly as Moses splits them; numbers as ``#``."""
+    return ["#" if w[0].isdigit() else w for w in QUICK_WORD_RE.findall(text.casefold())]
+
+
+_LENGTHS: dict[tuple[str, int], Any] = {}
+
+
+def _snapshot_lengths(conn: sqlite3.Connection, path: str, generation: int) -> Any:
+    """Each unit's word count (by id) in the snapshot; cached per build."""
+    import numpy as np
+
+    key = (path, generation)
+    lengths = _LENGTHS.get(key)
+    if lengths is None:
+        row = conn.execute("SELECT lengths FROM fuzzy_lengths WHERE id = 1").fetchone()
+        lengths = np.frombuffer(row[0] if row else b"", dtype=np.uint16)
+        # One snapshot at a time (2 MB per million units); a worker thread
+        # that loads another keeps its own reference.
+        _LENGTHS.clear()
+        _LENGTHS[key] = lengths
+    return lengths
+
+
+class CandidateIndex:
+    """Candidate retrieval for one store: the snapshot plus the FTS5 delta.
+
+    A unit that scores ``s`` % against a query of ``n`` words shares at least
+    ``s·max(n, m)`` of them, so it holds one of the rarest ``n − ⌈s·n⌉ + 1``
+    query terms (pigeonhole): only those posting lists must be read. Made
+    per lookup (or per batch); it reads, never writes.
     """
-    longest = max(query_words, candidate_words)
-    if longest == 0:
-        return 100
-    return int(100 * min(shared_words, longest) / longest)
+
+    def __init__(self, conn: sqlite3.Connection, path: str):
+        self.conn = conn
+        self.path = path
+        meta = dict(self.conn.execute("SELECT key, value FROM fuzzy_meta").fetchall())
+        self.built_max = int(meta.get("built_max_id", 0))
+        self.generation = int(meta.get("generation", 0))
+        self.stale = [r[0] for r in self.conn.execute("SELECT unit_id FROM fuzzy_stale")]
+        self.df: dict[str, int] = {}
+
+    def candidates(self, query: str, threshold: int) -> list[tuple[int, float]]:
+        """(unit id, best score it could reach) for units that may reach threshold.
+
+        Most promising first. Units outside the snapshot have no bound (100).
+        """
+        counts = Counter(t for t in index_terms(query) if not t.isdigit())
+        if not counts:
+            return []
+        words = quick_words(query)
+        numbers = words.count("#")
+        share = max(threshold - FILTER_SLACK, 1) / 100
+        # A match shares >= share x max(n, m) words; its shared words other
+        # than numbers each bring at least one shared term.
+        need = max(1, math.ceil(share * len(words)) - numbers)
+        n = sum(counts.values())
+        found = [(uid, 100.0) for uid in self.stale]
+        found.extend((uid, 100.0) for uid in self._delta(counts, n, need))
+        if self.built_max:
+            found.extend(self._snapshot(counts, n, need, share, len(words), numbers))
+        unique: dict[int, float] = {}
+        for uid, bound in found:
+            unique.setdefault(uid, bound)
+        return list(unique.items())
+
+    # The snapshot: one blob per term, counted with numpy.
+    def _snapshot(
+        self, counts: Counter[str], n: int, need: int, share: float, words: int, numbers: int
+    ) -> list[tuple[int, float]]:
+        import numpy as np
+
+        terms = list(counts)
+        marks = ",".join("?" * len(terms))
+        # df first: SQLite leaves the blobs' overflow pages unread.
+        df = dict(
+            self.conn.execute(
+                f"SELECT term, df FROM fuzzy_postings WHERE term IN ({marks})", terms
+            ).fetchall()
+        )
+        lengths = _snapshot_lengths(self.conn, self.path, self.generation)
+        cap = max(FETCH_MIN_DF, int(FETCH_SHARE * len(lengths)))
+        unfetched = n
+        chosen = []
+        for term in sorted(df, key=df.__getitem__):
+            # Very common terms may be skipped once pigeonhole holds: a unit
+            # with none of the fetched terms then stays below `need`.
+            if df[term] > cap and unfetched < need:
+                break
+            chosen.append(term)
+            unfetched -= counts[term]
+        if not chosen:
+            return []
+        hits = np.zeros(len(lengths), dtype=np.int16)
+        marks = ",".join("?" * len(chosen))
+        for term, blob in self.conn.execute(
+            f"SELECT term, ids FROM fuzzy_postings WHERE term IN ({marks})", chosen
+        ):
+            # A unit appears once per posting list, so plain fancy-index add is exact.
+            hits[np.frombuffer(blob, dtype=np.int32)] += counts[term]
+        ids = np.flatnonzero(hits >= max(1, need - unfetched))
+        # Upper bound of shared words: counted terms, unread terms, numbers.
+        longest = np.maximum(words, lengths[ids])
+        shared = np.minimum(hits[ids] + unfetched + numbers, longest)
+        keep = shared >= share * longest
+        ids, bound = ids[keep], shared[keep] / longest[keep]
+        order = np.argsort(-bound, kind="stable")[:MAX_CANDIDATES]
+        return list(zip(ids[order].tolist(), (100 * bound[order]).tolist(), strict=True))
+
+    # The delta: units added after the snapshot, through FTS5 posting lists.
+    def _frequencies(self, terms: Sequence[str]) -> dict[str, int]:
+        missing = [t for t in terms if t not in self.df]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for term, doc in self.conn.execute(
+                f"SELECT term, doc FROM units_fts_vocab WHERE col = 'source' AND term IN ({marks})",
+                chunk,
+            ):
+                self.df[term] = doc
+            for term in chunk:
+                self.df.setdefault(term, 0)
+        return {t: self.df[t] for t in terms}
+
+    def _postings(self, term: str) -> list[int]:
+        rows = self.conn.execute(
+            "SELECT rowid FROM units_fts WHERE units_fts MATCH ? AND rowid > ?",
+            (f'source : "{term}"', self.built_max),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def _delta(self, counts: Counter[str], n: int, need: int) -> list[int]:
+        if (
+            self.built_max
+            and not self.conn.execute(
+                "SELECT 1 FROM units WHERE id > ? LIMIT 1", (self.built_max,)
+            ).fetchone()
+        ):
+            return []
+        df = self._frequencies(list(counts))
+        present = sorted((t for t in counts if df[t] > 0), key=lambda t: df[t])
+        remaining = sum(counts[t] for t in present)
+        if remaining < need:
+            return []
+        hits: Counter[int] = Counter()
+        pigeonhole = n - need  # term occurrences a match may lack
+        covered = n - remaining
+        fetched = 0
+        for term in present:
+            weight = counts[term]
+            in_prefix = covered <= pigeonhole
+            if not in_prefix and fetched + df[term] > EXTRA_POSTINGS_BUDGET:
+                break
+            ids = self._postings(term)
+            if in_prefix:
+                for _ in range(weight):
+                    hits.update(ids)
+            else:
+                for uid in hits.keys() & set(ids):
+                    hits[uid] += weight
+            covered += weight
+            remaining -= weight
+            fetched += len(ids)
+        ranked = [uid for uid, c in hits.items() if c + remaining >= need]
+        ranked.sort(key=hits.__getitem__, reverse=True)
+        return ranked[:MAX_CANDIDATES]
+
+    def fuzzy(
+        self, query: str, threshold: int, want: int | None = None
+    ) -> list[tuple[int, int, str | None]]:
+        """(score, unit id, transferred target or None) for units >= threshold.
+
+        With ``want``, scoring stops once ``want`` matches score at least
+        what the next candidate could reach (plus the filter slack).
+        """
+        candidates = self.candidates(query, threshold)
+        quick_query = quick_words(query)
+        found: list[tuple[int, int, str | None]] = []
+        scores: list[int] = []
+        step = 50 if want else 500
+        for start in range(0, len(candidates), step):
+            chunk = candidates[start : start + step]
+            if want and len(scores) >= want and scores[want - 1] >= chunk[0][1] + FILTER_SLACK:
+                break
+            marks = ",".join("?" * len(chunk))
+            rows = {
+                r[0]: r
+                for r in self.conn.execute(
+                    f"SELECT id, source, target FROM units WHERE id IN ({marks})",
+                    [uid for uid, _ in chunk],
+                )
+            }
+            for uid, _ in chunk:
+                if uid not in rows:
+                    continue  # deleted since the snapshot
+                _, source, target = rows[uid]
+                if source == query:
+                    continue  # an exact match, found by the exact lookup
+                quick = 100 * Levenshtein.normalized_similarity(quick_query, quick_words(source))
+                if quick < threshold - QUICK_MARGIN:
+                    continue
+                result = compare(query, source)
+                if result.score < threshold:
+                    continue
+                moved = transfer_numbers(query, source, target) if result.numbers_only else None
+                found.append((result.score, uid, moved))
+                scores.append(result.score)
+                scores.sort(reverse=True)
+        return found
 
 
 # -- number transfer ---------------------------------------------------------

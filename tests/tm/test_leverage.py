@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from tm.store import Store
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path) -> Iterator[Store]:
     s = Store(tmp_path / "tm.sqlite")
     yield s
     s.close()
@@ -332,9 +333,52 @@ def test_fuzzy_snapshot_with_later_changes(store: Store) -> None:
     assert first not in {m.unit.id for m in leverage.lookup(store, RICE, limit=10)}
 
 
+def test_snapshot_of_an_empty_memory(store: Store) -> None:
+    leverage.rebuild_snapshot(store)
+    assert leverage.lookup(store, RICE) == []
+    store.add_unit(_unit(RICE, RICE_EN))
+    assert [m.score for m in leverage.lookup(store, RICE.replace("naik", "turun"))] == [90]
+
+
 def test_ensure_index_rebuilds_only_when_lagging(store: Store) -> None:
     store.add_units(_unit(f"Banjir melanda desa nomor {i}.", "x") for i in range(5))
     assert leverage.ensure_index(store, max_lag=100) is False
     assert leverage.ensure_index(store, max_lag=0) is True
     assert leverage.index_lag(store) == 0
     assert leverage.lookup(store, "Banjir melanda desa nomor 9.")[0].score == 99
+
+
+def test_lookup_many_matches_lookup(store: Store) -> None:
+    store.add_units(MEMORY)
+    items = [
+        (DOCUMENT[i], DOCUMENT[i - 1] if i else None, DOCUMENT[i + 1] if i < 9 else None)
+        for i in range(len(DOCUMENT))
+    ]
+    batch = leverage.lookup_many(store, items, limit=2)
+    single = [leverage.lookup(store, s, p, n, limit=2) for s, p, n in items]
+    assert [[(m.unit.id, m.score) for m in ms] for ms in batch] == [
+        [(m.unit.id, m.score) for m in ms] for ms in single
+    ]
+    assert batch[1][0].score == 101
+
+
+def test_snapshot_built_in_small_batches_finds_the_same(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.add_units(MEMORY)
+    store.add_units(
+        _unit(f"Harga beras naik {i} persen di pasar induk hari ini.", f"{i}") for i in range(20)
+    )
+
+    def found() -> list[list[tuple[int | None, int]]]:
+        return [
+            [(m.unit.id, m.score) for m in leverage.lookup(store, seg, limit=5)] for seg in DOCUMENT
+        ]
+
+    leverage.rebuild_snapshot(store)
+    expected = found()
+    monkeypatch.setattr(leverage, "SNAPSHOT_BATCH", 3)
+    leverage.rebuild_snapshot(store)
+    got = found()
+    assert got == expected
+    assert any(len(ms) > 1 for ms in got)
