@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tm.errors import TmError
+from tm.leverage import bulk_index
 from tm.models import Document, Status, TranslationUnit
 from tm.store import Store, unit_from_row
 from tm.timeutil import utc_now
@@ -42,11 +43,10 @@ __all__ = [
 ]
 
 ON_CONFLICT = ("keep-both", "replace", "skip")
-# Units merged per round trip to SQLite: big enough for executemany to pay,
-# small enough that a chunk's rows never weigh on peak memory.
-CHUNK_UNITS = 5000
-# Staged units moved into the memory at once (see _Merger).
-FLUSH_UNITS = 50_000
+# Units merged per INSERT: big enough for the FTS5 index to work in bulk,
+# small enough that the chunks in flight stay a few tens of MB.
+CHUNK_UNITS = 10_000
+IMPORT_CACHE_KIB = 128 * 1024
 # SQLite's bound-parameter limit is 32766 on current builds, 999 on old ones.
 LOOKUP_BATCH = 900
 
@@ -119,18 +119,35 @@ def import_tmx(
         )
     started = time.perf_counter()
     reader = TmxReader(path)
+    previous_cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    # The units_source index of a big memory outgrows SQLite's 2 MB default
+    # page cache; lookups and inserts then wait on I/O (about half the time at
+    # 1M units). 128 MB stays well inside the 300 MB budget.
+    store.conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        return _import(store, reader, on_conflict, progress, started)
+    finally:
+        store.conn.execute(f"PRAGMA cache_size = {int(previous_cache)}")
+
+
+def _import(
+    store: Store,
+    reader: TmxReader,
+    on_conflict: str,
+    progress: Callable[[int], None] | None,
+    started: float,
+) -> ImportReport:
     counts = _Counts()
     now = utc_now()
     # Parsing (Python, holds the GIL) runs in a thread while SQLite (C, releases
-    # it) indexes the previous chunk: on two cores that nearly halves the time.
-    chunks: queue.Queue[list[TranslationUnit] | BaseException | None] = queue.Queue(maxsize=3)
+    # the GIL) stores and indexes the previous chunk on another core.
+    chunks: queue.Queue[list[TranslationUnit] | BaseException | None] = queue.Queue(maxsize=2)
     stop = threading.Event()
     producer = threading.Thread(
         target=_produce, args=(reader, chunks, stop), name="tmx-reader", daemon=True
     )
-    with store.atomic() as conn:
-        for statement in _CREATE_STAGE:
-            conn.execute(statement)
+    # New units are full-text indexed once, at the end, not row by row.
+    with bulk_index(store) as conn:
         merger = _Merger(conn, on_conflict, now, counts)
         producer.start()
         try:
@@ -147,11 +164,9 @@ def import_tmx(
                 with contextlib.suppress(queue.Empty):
                     chunks.get(timeout=0.05)
             producer.join()
-        merger.flush()
-        conn.execute("DROP TABLE temp.tmx_import_stage")
     stats = reader.stats
     return ImportReport(
-        path=Path(path),
+        path=reader.path,
         units_read=stats.units,
         added=counts.added,
         updated=counts.updated,
@@ -197,51 +212,41 @@ def _produce(
 
 
 def _existing(conn: sqlite3.Connection, sources: Sequence[str]) -> dict[str, list[list[Any]]]:
-    """Units for these sources, oldest first: source -> [[key, target], ...].
-
-    A positive key is a ``units`` id; a negative one is ``-seq`` of a row
-    still waiting in the staging table.
-    """
+    """Memory units for these sources, oldest first: source -> [[id, target], ...]."""
     known: dict[str, list[list[Any]]] = {}
-    for start in range(0, len(sources), LOOKUP_BATCH):
-        batch = sources[start : start + LOOKUP_BATCH]
-        marks = ",".join("?" * len(batch))
-        for key, source, target in conn.execute(
-            f"SELECT id, source, target FROM units WHERE source IN ({marks})"
-            f" UNION ALL SELECT -seq, source, target FROM temp.tmx_import_stage"
-            f" WHERE source IN ({marks})",
-            batch + batch,
-        ):
-            known.setdefault(source, []).append([key, target])
-    for entries in known.values():
-        if len(entries) > 1:
-            # Memory units (by id) before staged ones (by file order).
-            entries.sort(key=lambda entry: (entry[0] < 0, abs(entry[0])))
+    # One statement for the whole chunk: every return from SQLite to Python has
+    # to win the GIL back from the parsing thread, so fewer calls run faster.
+    for key, source, target in conn.execute(
+        "SELECT id, source, target FROM units WHERE source IN"
+        " (SELECT value FROM json_each(?)) ORDER BY id",
+        (json.dumps(sources, ensure_ascii=False),),
+    ):
+        known.setdefault(source, []).append([key, target])
     return known
 
 
 @dataclass(slots=True)
 class _Merger:
-    """Merges chunks of units into the memory through a staging table.
+    """Merges chunks of units into the memory, one INSERT ... SELECT per chunk.
 
-    New units wait in a temporary table and move into ``units`` in one
-    INSERT ... SELECT per :data:`FLUSH_UNITS`: the FTS5 index triggers on
-    ``units`` then work in bulk, several times faster than row by row.
+    A single statement per chunk (rather than one per unit) spares a GIL
+    round trip per row.
     """
 
     conn: sqlite3.Connection
     on_conflict: str
     now: str
     counts: _Counts
-    next_seq: int = 1
-    staged: int = 0
 
     def merge(self, chunk: list[TranslationUnit]) -> None:
-        """Apply one chunk of units read from the file."""
+        """Apply one chunk of units read from the file.
+
+        In ``known``, a positive key is a ``units`` id and a negative one is
+        ``-(index + 1)`` of a unit of this chunk still to be inserted.
+        """
         known = _existing(self.conn, list({u.source for u in chunk}))
         counts = self.counts
-        stage: dict[int, TranslationUnit] = {}  # seq -> unit, staged or restaged
-        unstage: set[int] = set()
+        inserts: list[TranslationUnit | None] = []
         updates: dict[int, TranslationUnit] = {}
         deletes: set[int] = set()
         for unit in chunk:
@@ -253,10 +258,8 @@ class _Merger:
                 counts.skipped += 1
                 continue
             if entries is None or self.on_conflict == "keep-both":
-                seq = self.next_seq
-                self.next_seq += 1
-                stage[seq] = unit
-                known.setdefault(unit.source, []).append([-seq, unit.target])
+                known.setdefault(unit.source, []).append([-(len(inserts) + 1), unit.target])
+                inserts.append(unit)
                 counts.added += 1
                 continue
             first, *rest = entries
@@ -264,15 +267,14 @@ class _Merger:
             if key > 0:
                 updates[key] = unit
             else:
-                stage[-key] = unit  # replaces the staged row in place
+                inserts[-key - 1] = unit
             counts.updated += 1
             for other, _ in rest:
                 if other > 0:
                     deletes.add(other)
                     updates.pop(other, None)
                 else:
-                    stage.pop(-other, None)
-                    unstage.add(-other)
+                    inserts[-other - 1] = None
                     counts.added -= 1
                 counts.removed += 1
             first[1] = unit.target
@@ -284,20 +286,9 @@ class _Merger:
             conn.executemany(
                 _UPDATE_UNIT, ((*_unit_row(u, self.now), i) for i, u in updates.items())
             )
-        if unstage:
-            conn.executemany(
-                "DELETE FROM temp.tmx_import_stage WHERE seq = ?", ((i,) for i in unstage)
-            )
-        conn.executemany(_STAGE_UNIT, ((seq, *_unit_row(u, self.now)) for seq, u in stage.items()))
-        self.staged += len(stage)
-        if self.staged >= FLUSH_UNITS:
-            self.flush()
-
-    def flush(self) -> None:
-        """Move staged units into the memory, in file order."""
-        self.conn.execute(_INSERT_FROM_STAGE)
-        self.conn.execute("DELETE FROM temp.tmx_import_stage")
-        self.staged = 0
+        rows = [_unit_row(u, self.now) for u in inserts if u is not None]
+        if rows:
+            conn.execute(_INSERT_UNITS, (json.dumps(rows, ensure_ascii=False),))
 
 
 _UNIT_COLUMNS = (
@@ -305,17 +296,11 @@ _UNIT_COLUMNS = (
     " created_by, changed_at, changed_by, origin, status, usage_count, last_used_at,"
     " context_prev, context_next, document, tuid, props, notes"
 )
-_CREATE_STAGE = (
-    f"CREATE TEMP TABLE IF NOT EXISTS tmx_import_stage (seq INTEGER PRIMARY KEY, {_UNIT_COLUMNS})",
-    "CREATE INDEX IF NOT EXISTS temp.tmx_import_stage_source ON tmx_import_stage(source)",
-)
-_STAGE_UNIT = (
-    f"INSERT OR REPLACE INTO temp.tmx_import_stage (seq, {_UNIT_COLUMNS})"
-    f" VALUES ({','.join('?' * 21)})"
-)
-_INSERT_FROM_STAGE = (
-    f"INSERT INTO units ({_UNIT_COLUMNS}) SELECT {_UNIT_COLUMNS} FROM temp.tmx_import_stage"
-    " ORDER BY seq"
+# json_each keeps the array order, so units get ids in file order.
+_INSERT_UNITS = (
+    f"INSERT INTO units ({_UNIT_COLUMNS}) SELECT "
+    + ", ".join(f"value ->> {i}" for i in range(20))
+    + " FROM json_each(?) ORDER BY key"
 )
 # A replaced unit becomes the imported one; only its id (which segments
 # point at) stays.

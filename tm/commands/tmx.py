@@ -62,6 +62,13 @@ def import_memory(store: Store, path: Path, on_conflict: str) -> None:
         err_console.print(
             f"  invalid unit at {example}", highlight=False, markup=False, soft_wrap=True
         )
+    if report.added:
+        from tm.leverage import ensure_index
+
+        # A big import leaves many units outside the fast fuzzy index; build it
+        # now rather than on the first lookup.
+        with err_console.status("Updating the fuzzy-match index…"):
+            ensure_index(store)
 
 
 def export_memory(
