@@ -173,19 +173,34 @@ def time_pipeline(engine, sentences: list[str], workdir: Path) -> float:
     return elapsed
 
 
-def run_cli(model: Path, sentences: list[str], workdir: Path) -> tuple[float, float]:
+def run_cli(
+    model: Path, sentences: list[str], workdir: Path, threads: int | None
+) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one `tm translate` subprocess."""
     source = workdir / "cli.txt"
     source.write_text("\n\n".join(sentences) + "\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("TM_")}
     env["PYTHONPATH"] = str(REPO)
+    if threads:
+        env["TM_THREADS"] = str(threads)
     command = [sys.executable, "-m", "tm.cli", "--db", str(workdir / "cli.sqlite"), "translate"]
     command += [str(source), "--model", str(model), "--out", str(workdir / "cli.en.txt")]
-    started = time.perf_counter()
-    subprocess.run(command, check=True, env=env, capture_output=True)
-    elapsed = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, peak / 1024
+    # A wrapper process whose only child is the CLI, so that RUSAGE_CHILDREN
+    # is the CLI's own peak and not the model build's.
+    wrapper = (
+        "import resource, subprocess, sys, time; t = time.perf_counter();"
+        "subprocess.run(sys.argv[1:], check=True, capture_output=True);"
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", wrapper, *command],
+        check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    wall, peak_kb = result.stdout.split()
+    return float(wall), int(peak_kb) / 1024
 
 
 def main() -> None:
@@ -230,7 +245,7 @@ def main() -> None:
                 pipe.append(time_pipeline(engine, sentences, workdir))
             rows.append((beams, min(raw), min(pipe)))
         in_process_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        cli = None if args.no_cli else run_cli(model / "", sentences, workdir)
+        cli = None if args.no_cli else run_cli(model, sentences, workdir, args.threads)
 
     load = os.getloadavg()[0]
     threads = args.threads or default_threads()
@@ -257,7 +272,6 @@ def main() -> None:
         )
     lines += ["", f"Peak RSS of the benchmark process (both beams): {in_process_rss:.0f} MB."]
     if cli is not None:
-        # RUSAGE_CHILDREN also saw the model build; the CLI run is the larger.
         wall, rss = cli
         lines.append(
             f"`tm translate` subprocess at the model's default 4 beams: {wall:.1f} s wall for "

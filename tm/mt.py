@@ -220,11 +220,12 @@ def _load(ref: ModelRef, device: str) -> _Loaded:
     from transformers import MarianMTModel, MarianTokenizer
     from transformers.utils import logging as hf_logging
 
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
+    # Loading bars and warnings would clutter stderr, which is the user's.
+    hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]  # untyped upstream
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # untyped upstream
     try:
-        tokenizer = MarianTokenizer.from_pretrained(ref.path, local_files_only=True)
-        model = MarianMTModel.from_pretrained(ref.path, local_files_only=True)
+        tokenizer: Any = MarianTokenizer.from_pretrained(ref.path, local_files_only=True)
+        model: Any = MarianMTModel.from_pretrained(ref.path, local_files_only=True)
         model.eval()
         model.to(device)
     except Exception as exc:
@@ -333,29 +334,32 @@ class MarianEngine:
     def translate_detailed(self, sources: Sequence[str]) -> list[MtOutput]:
         """Translate, telling which sources were split to fit the position limit."""
         normalized = [normalize_source(s) for s in sources]
-        pieces: list[str] = []
+        present = [i for i, text in enumerate(normalized) if text]
+        # Each source is tokenised once; only the rare over-long one again, per part.
+        encoded = self.tokenizer([normalized[i] for i in present])["input_ids"] if present else []
+        pieces: list[list[int]] = []
         owners: list[int] = []
-        parts_of: list[int] = []
-        for index, text in enumerate(normalized):
-            parts = split_for_limit(text, self.count_tokens, self.max_positions) if text else []
-            parts_of.append(len(parts))
-            pieces.extend(parts)
+        parts_of = [1] * len(sources)
+        for index, ids in zip(present, encoded, strict=True):
+            if len(ids) <= self.max_positions:
+                pieces.append(ids)
+                owners.append(index)
+                continue
+            parts = split_for_limit(normalized[index], self.count_tokens, self.max_positions)
+            parts_of[index] = len(parts)
+            pieces.extend(self.tokenizer(parts)["input_ids"])
             owners.extend([index] * len(parts))
-        piece_targets = self._generate_all(pieces)
         targets: list[list[str]] = [[] for _ in sources]
-        for owner, target in zip(owners, piece_targets, strict=True):
+        for owner, target in zip(owners, self._generate_all(pieces), strict=True):
             targets[owner].append(target)
         return [
-            MtOutput(" ".join(t for t in parts if t), max(count, 1))
+            MtOutput(" ".join(t for t in parts if t), count)
             for parts, count in zip(targets, parts_of, strict=True)
         ]
 
-    def _generate_all(self, texts: list[str]) -> list[str]:
-        if not texts:
-            return []
-        tokenizer = self._loaded.tokenizer
-        encoded: list[list[int]] = tokenizer(texts)["input_ids"]
-        results: list[str] = [""] * len(texts)
+    def _generate_all(self, encoded: list[list[int]]) -> list[str]:
+        """Decoded outputs for token-id inputs, batched longest first."""
+        results: list[str] = [""] * len(encoded)
         for batch in token_batches(
             [len(ids) for ids in encoded],
             batch_size=self.batch_size,

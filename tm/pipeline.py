@@ -21,11 +21,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from tm.models import MatchKind, Origin, Segment, Status
+from tm.leverage import lookup_many
+from tm.models import Match, MatchKind, Origin, Segment, Status
 from tm.mt import Translator, cache_key, normalize_source
 from tm.store import Store
+from tm.terms import load_glossary
 
 # Flags this module writes; a rerun replaces them instead of piling up.
 FLAG_PREFIXES = ("glossary:", "mt-split:")
@@ -83,20 +84,9 @@ class _Counts:
 ProgressCallback = Callable[[int, int], None]
 
 
-def _glossary(store: Store, enabled: bool) -> Any:
-    """The glossary in force, or None when off or not installed."""
-    if not enabled:
-        return None
-    try:
-        from tm.terms import load_glossary
-    except ImportError:
-        return None
-    return load_glossary(store)
-
-
 def _memory_matches(
     store: Store, segments: list[Segment], pending: list[Segment], threshold: int
-) -> list[Any]:
+) -> list[Match | None]:
     """The best memory match (or None) for each pending segment."""
     by_position = {s.position: s for s in segments}
 
@@ -104,15 +94,31 @@ def _memory_matches(
         other = by_position.get(seg.position + step)
         return other.source if other else None
 
-    try:
-        from tm.leverage import lookup_many
-    except ImportError:
-        return [next(iter(store.find_exact_units(s.source)), None) for s in pending]
     items = [(s.source, neighbour(s, -1), neighbour(s, 1)) for s in pending]
-    return [
-        found[0] if found else None
-        for found in lookup_many(store, items, threshold=threshold, limit=1)
-    ]
+    found = lookup_many(store, items, threshold=threshold, limit=1)
+    return [best[0] if best else None for best in found]
+
+
+def _still_open(store: Store, segments: Sequence[Segment]) -> set[int]:
+    """Ids of these segments that still have no target and are not confirmed.
+
+    Read inside the write transaction: a review window may have confirmed a
+    segment while the model was busy, and its work must never be overwritten.
+    """
+    ids = [s.id for s in segments]
+    open_ids: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        open_ids.update(
+            row[0]
+            for row in store.conn.execute(
+                f"SELECT id FROM segments WHERE id IN ({marks}) AND target IS NULL"
+                " AND status IN ('new', 'draft')",
+                chunk,
+            )
+        )
+    return open_ids
 
 
 def _merged_flags(old: Sequence[str], new: Sequence[str]) -> list[str]:
@@ -157,21 +163,22 @@ def translate_document(
     matches = _memory_matches(store, segments, pending, threshold)
     remaining: list[Segment] = []
     with store.atomic():
+        still_open = _still_open(store, pending)
         for seg, match in zip(pending, matches, strict=True):
+            if seg.id not in still_open:
+                done += 1
+                continue
             if match is None:
                 remaining.append(seg)
                 continue
-            if hasattr(match, "kind"):
-                exact = match.kind in (MatchKind.EXACT, MatchKind.IN_CONTEXT)
-                target, score = match.target, match.score
-            else:  # a TranslationUnit from the plain exact lookup
-                exact, target, score = True, match.target, 100
+            exact = match.kind in (MatchKind.EXACT, MatchKind.IN_CONTEXT)
+            target, score = match.target, match.score
             if not exact and (settings.fuzzy_threshold is None or score < settings.fuzzy_threshold):
                 remaining.append(seg)
                 continue
-            origin = Origin.TM_EXACT if exact else Origin.TM_FUZZY
+            tm_origin = Origin.TM_EXACT if exact else Origin.TM_FUZZY
             store.update_segment(
-                seg.id, target=target, status=Status.DRAFT, origin=str(origin), match_score=score
+                seg.id, target=target, status=Status.DRAFT, origin=str(tm_origin), match_score=score
             )
             if exact:
                 counts.tm += 1
@@ -183,7 +190,7 @@ def translate_document(
     interrupted = False
     if use_mt and remaining:
         assert translator is not None
-        glossary = _glossary(store, settings.use_glossary)
+        glossary = load_glossary(store) if settings.use_glossary else None
         origin = getattr(translator, "origin", f"mt:{translator.model_id}")
         namespace = getattr(translator, "cache_namespace", translator.model_id)
         settings_key = getattr(translator, "settings_key", "")
@@ -194,14 +201,22 @@ def translate_document(
 
         def store_drafts(results: dict[str, tuple[str, int]], *, cached: bool) -> None:
             nonlocal done
+            # An empty output is no draft: the segment stays new, uncached.
+            empty = [text for text, (target, _) in results.items() if not target.strip()]
+            done += sum(len(groups[text]) for text in empty)
+            results = {text: out for text, out in results.items() if text not in empty}
             with store.atomic():
                 if not cached:
                     store.mt_cache_put(
                         (keys[text], text, target, origin, settings_key)
                         for text, (target, _) in results.items()
                     )
+                still_open = _still_open(store, [s for t in results for s in groups[t]])
                 for text, (target, parts) in results.items():
                     for seg in groups[text]:
+                        if seg.id not in still_open:
+                            done += 1
+                            continue
                         draft, flags = target, []
                         if parts > 1:
                             flags.append(f"mt-split: translated in {parts} parts (too long)")

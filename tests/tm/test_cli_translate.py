@@ -266,3 +266,18 @@ def test_model_download_without_the_hub_is_a_clean_error(tmp_path: Path) -> None
     env = {"HF_HOME": str(tmp_path / "hf"), "HF_HUB_OFFLINE": "1"}
     result = run_tm("model", "download", cwd=tmp_path, env=env)
     assert_clean_error(result, "Cannot download Helsinki-NLP/opus-mt-id-en", "--model DIR")
+
+
+def test_two_runs_at_once_share_one_document_and_never_corrupt_it(
+    tmp_path: Path, tiny_model_dir: Path
+) -> None:
+    sentences = 60
+    source = big_article(tmp_path / "big.txt", sentences)
+    env = model_env(tiny_model_dir, tmp_path)
+    args = ["translate", str(source), "--batch-size", "4", "--beams", "1"]
+    procs = [start_tm(args, tmp_path, env) for _ in range(2)]
+    results = [p.communicate(timeout=120) for p in procs]
+    for proc, (_, err) in zip(procs, results, strict=True):
+        assert proc.returncode == 0, err.decode()
+    assert_complete_without_duplicates(tmp_path / "tm.sqlite", sentences)
+    assert rows(tmp_path / "tm.sqlite", "PRAGMA integrity_check") == [("ok",)]

@@ -225,3 +225,40 @@ def test_mt_drafts_get_place_names_repaired(store: Store) -> None:
     assert "glossary: Moskow → Moscow" in segment.flags
     assert segment.origin == "mt:copy"
     assert summary.glossary_repairs == 1
+
+
+class ConfirmingTranslator(CopyTranslator):
+    """Copies, while a review window (a second connection) confirms a segment."""
+
+    def __init__(self, path: Path, segment_id: int):
+        self.path = path
+        self.segment_id = segment_id
+
+    def translate(self, sources: Sequence[str]) -> list[str]:
+        with Store(self.path) as other:
+            other.confirm_segment(self.segment_id, "Confirmed meanwhile.")
+        return list(sources)
+
+
+def test_a_segment_confirmed_during_mt_is_not_overwritten(store: Store) -> None:
+    doc = add(store)
+    second = store.segments(doc.id)[1]
+    translate_document(store, doc.id, ConfirmingTranslator(store.path, second.id))
+    after = store.segments(doc.id)
+    assert (after[1].target, after[1].status) == ("Confirmed meanwhile.", Status.TRANSLATED)
+    assert after[0].target == SOURCES[0]
+
+
+class SilentTranslator(CopyTranslator):
+    """A model that returns nothing at all."""
+
+    def translate(self, sources: Sequence[str]) -> list[str]:
+        return ["" for _ in sources]
+
+
+def test_empty_mt_output_leaves_the_segment_new_and_uncached(store: Store) -> None:
+    doc = add(store)
+    summary = translate_document(store, doc.id, SilentTranslator())
+    assert {s.status for s in store.segments(doc.id)} == {Status.NEW}
+    assert summary.left_new == len(SOURCES)
+    assert store.conn.execute("SELECT count(*) FROM mt_cache").fetchone()[0] == 0

@@ -37,7 +37,7 @@ class OnConflict(StrEnum):
     """What a TMX import does when a source already has another target."""
 
     keep_both = "keep-both"
-    replace = "replace"
+    replace_ = "replace"  # not `replace`: that would shadow str.replace
     skip = "skip"
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from tm.commands.common import err_console, open_store, write_output
-from tm.commands.documents import EncodingOption, import_document
+from tm.commands.documents import EncodingOption, load_text
 
 if TYPE_CHECKING:
     from tm.pipeline import TranslateSummary
@@ -134,16 +134,15 @@ def translate(
         typer.Option("--tmx", help="Also write the document's segments as TMX (drafts marked)."),
     ] = None,
     fuzzy_threshold: Annotated[
-        int | None,
+        int,
         typer.Option(
             "--fuzzy-threshold",
             min=50,
-            max=99,
-            help="Also fill segments from fuzzy memory matches scoring at least this "
-            "(50-99) instead of MT. Default: exact and in-context matches only.",
-            show_default=False,
+            max=100,
+            help="Fuzzy memory matches scoring at least this (50-99) become tm-fuzzy drafts, "
+            "with their score, for the reviewer, instead of MT. 100: exact matches only.",
         ),
-    ] = None,
+    ] = 75,
     encoding: EncodingOption = None,
     glossary: Annotated[
         bool,
@@ -162,8 +161,17 @@ def translate(
         ref = resolve_model(model)
         with err_console.status(f"Loading {ref.model_id}...", spinner="dots"):
             translator = load_engine(ref, device=device.value, beams=beams, batch_size=batch_size)
+    _, segmented, sha = load_text(file, encoding)
     store = open_store(ctx)
-    document, created = import_document(store, file, encoding)
+    # Look-up and insert in one write transaction: two runs started together
+    # on the same file must share one document, not make two.
+    with store.atomic():
+        document = store.find_document_by_sha(sha)
+        created = document is None
+        if document is None:
+            name = "stdin" if file == "-" else Path(file).name
+            path = None if file == "-" else str(Path(file).resolve())
+            document = store.add_document(name, segmented, path=path, sha256=sha)
     if not created:
         err_console.print(
             f"{'stdin' if file == '-' else file} was imported before as document "
@@ -248,7 +256,7 @@ def _print_summary(store: Store, summary: TranslateSummary, seconds: float) -> N
     if summary.interrupted:
         lines.append(
             f"Stopped early: {summary.left_new} segment(s) still to do. Everything above is "
-            "saved; run the same command again to go on."
+            "saved (no output file was written); run the same command again to go on."
         )
     elif summary.left_new and summary.mt_origin is None:
         lines.append("Segments without a memory match stay new (--no-mt).")
