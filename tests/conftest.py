@@ -10,9 +10,7 @@ from tm.store import Store
 
 # The tiny MarianMT checkpoint (random weights, real SentencePiece models),
 # built once per test session.
-pytest_plugins = (
-    ["tests.fixtures.tiny_marian"] if importlib.util.find_spec("tests.fixtures.tiny_marian") else []
-)
+pytest_plugins = ["tests.fixtures.tiny_marian"]
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -195,6 +195,16 @@ def _in_context(unit: TranslationUnit, prev: str | None, next_: str | None) -> b
     return unit.context_prev == prev and unit.context_next == next_
 
 
+# A unit no person has confirmed (an MT draft exported with --include-mt and
+# imported back, say) is never an exact match: CAT tools apply such a penalty
+# so that machine output is not leveraged, or priced, as human work.
+UNCONFIRMED_PENALTY = 5
+
+
+def _penalty(unit: TranslationUnit) -> int:
+    return 0 if unit.status.confirmed else UNCONFIRMED_PENALTY
+
+
 def _newest_first(unit: TranslationUnit) -> tuple[str, int]:
     return (unit.changed_at or unit.created_at or "", unit.id or 0)
 
@@ -217,6 +227,10 @@ def _lookup(
         if (unit.source, unit.target) in seen:
             continue
         seen.add((unit.source, unit.target))
+        if _penalty(unit):
+            if 100 - _penalty(unit) >= threshold:
+                matches.append(Match(unit, 100 - _penalty(unit), MatchKind.FUZZY))
+            continue
         kind = MatchKind.IN_CONTEXT if _in_context(unit, prev, next_) else MatchKind.EXACT
         matches.append(Match(unit, 101 if kind is MatchKind.IN_CONTEXT else 100, kind))
     if len(matches) < limit:
@@ -230,7 +244,11 @@ def _lookup(
             if (unit.source, unit.target) in seen:
                 continue
             seen.add((unit.source, unit.target))
-            matches.append(Match(unit, score, MatchKind.FUZZY, moved or unit.target))
+            if score - _penalty(unit) < threshold:
+                continue
+            matches.append(
+                Match(unit, score - _penalty(unit), MatchKind.FUZZY, moved or unit.target)
+            )
     return _order(matches)[:limit]
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from tm import leverage
 from tm.match import Band
-from tm.models import MatchKind, SegmentedText, SourceSpan, TranslationUnit
+from tm.models import MatchKind, SegmentedText, SourceSpan, Status, TranslationUnit
 from tm.store import Store
 
 
@@ -45,6 +45,17 @@ def test_in_context_beats_exact(store: Store) -> None:
         (100, MatchKind.EXACT),
     ]
     assert matches[0].target == RICE_EN
+
+
+def test_unconfirmed_machine_drafts_are_never_exact_matches(store: Store) -> None:
+    # An MT draft that came back through TMX (--include-mt) must not be
+    # leveraged or priced as a 100% match of human work.
+    store.add_unit(_unit(RICE, "Rice price up five.", status=Status.DRAFT, origin="mt:opus"))
+    (match,) = leverage.lookup(store, RICE, "Pasar ramai.", None)
+    assert (match.score, match.kind) == (100 - leverage.UNCONFIRMED_PENALTY, MatchKind.FUZZY)
+    store.add_unit(_unit(RICE, RICE_EN, status=Status.TRANSLATED))
+    best = leverage.lookup(store, RICE)[0]
+    assert (best.score, best.target) == (100, RICE_EN)
 
 
 def test_in_context_duplicate_of_a_newer_exact_unit_wins(store: Store) -> None:
