@@ -37,3 +37,20 @@ def test_number_message_names_what_is_missing_and_extra() -> None:
 
 def test_numbers_ignore_locale_separators() -> None:
     assert numbers_of("2,3 juta dan 1.500") == numbers_of("2.3 million and 1,500")
+
+
+@pytest.mark.parametrize(
+    ("target", "flagged"),
+    [
+        ("French President Macron visited Moscow.", False),
+        ("The President of France visited Moscow.", False),
+        ("Prancis President Macron visited Moskow.", True),
+    ],
+)
+def test_glossary_check_uses_the_place_names(target: str, flagged: bool) -> None:
+    from glossary import builtin_glossary
+
+    issues = check_segment(
+        "Presiden Prancis Macron berkunjung ke Moskow.", target, builtin_glossary()
+    )
+    assert any(i.code == "glossary" for i in issues) is flagged

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tm.commands.common import console, open_store, print_json
 from tm.commands.documents import OutputFormat
+from tm.store import Store
+
+if TYPE_CHECKING:
+    from glossary import Glossary
 
 
 def register(app: typer.Typer) -> None:
@@ -69,10 +73,8 @@ def qa(
     console.print(f"{len(findings)} issue(s) in {len({s.id for s, _ in findings})} segment(s).")
 
 
-def _glossary(store):  # type: ignore[no-untyped-def]
+def _glossary(store: Store) -> Glossary:
     """The project's glossary (built-in place names plus the user's terms)."""
-    try:
-        from tm.terms import load_glossary
-    except ModuleNotFoundError:
-        return None
+    from tm.terms import load_glossary
+
     return load_glossary(store)
