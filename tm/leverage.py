@@ -42,7 +42,8 @@ from tm.match import (
 )
 from tm.migrations import FTS_DELETE_TRIGGER, FTS_INSERT_TRIGGER, FTS_UPDATE_TRIGGER
 from tm.models import Match, MatchKind, TranslationUnit
-from tm.store import Store, unit_from_row, word_count
+from tm.rows import unit_from_row
+from tm.store import Store, word_count
 
 # ensure_index rebuilds the snapshot when more units than this (or a tenth of
 # the memory) are outside it.

@@ -28,6 +28,13 @@ from tm.models import (
     Status,
     TranslationUnit,
 )
+from tm.rows import (
+    INSERT_UNIT,
+    document_from_row,
+    segment_from_row,
+    unit_from_row,
+    unit_row,
+)
 from tm.timeutil import default_author, utc_now
 
 DEFAULT_DB = "tm.sqlite"
@@ -239,18 +246,20 @@ class Store:
                 f"There is no document {ref!r} in the store {self.path}. Run `tm docs` "
                 "to list the documents, or `tm import FILE` to add one."
             )
-        return _document(row)
+        return document_from_row(row)
 
     def find_document_by_sha(self, sha256: str) -> Document | None:
         """The newest document imported from identical content, if any."""
         row = self.conn.execute(
             "SELECT * FROM documents WHERE sha256 = ? ORDER BY id DESC LIMIT 1", (sha256,)
         ).fetchone()
-        return _document(row) if row else None
+        return document_from_row(row) if row else None
 
     def documents(self) -> list[Document]:
         """All documents, oldest first."""
-        return [_document(r) for r in self.conn.execute("SELECT * FROM documents ORDER BY id")]
+        return [
+            document_from_row(r) for r in self.conn.execute("SELECT * FROM documents ORDER BY id")
+        ]
 
     def progress(self, document: Document) -> DocumentProgress:
         """Counts per status and words for one document."""
@@ -290,14 +299,14 @@ class Store:
         rows = self.conn.execute(
             "SELECT * FROM segments WHERE document_id = ? ORDER BY position", (document_id,)
         )
-        return [_segment(r) for r in rows]
+        return [segment_from_row(r) for r in rows]
 
     def get_segment(self, segment_id: int) -> Segment:
         """One segment by id."""
         row = self.conn.execute("SELECT * FROM segments WHERE id = ?", (segment_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"There is no segment {segment_id} in the store {self.path}.")
-        return _segment(row)
+        return segment_from_row(row)
 
     def update_segment(
         self,
@@ -452,14 +461,14 @@ class Store:
     def add_unit(self, unit: TranslationUnit) -> int:
         """Insert one unit; returns its id."""
         with self.atomic() as conn:
-            cur = conn.execute(_INSERT_UNIT, _unit_row(unit))
+            cur = conn.execute(INSERT_UNIT, unit_row(unit))
             return int(cur.lastrowid or 0)
 
     def add_units(self, units: Iterable[TranslationUnit]) -> int:
         """Insert many units in one transaction; returns how many."""
-        rows = [_unit_row(u) for u in units]
+        rows = [unit_row(u) for u in units]
         with self.atomic() as conn:
-            conn.executemany(_INSERT_UNIT, rows)
+            conn.executemany(INSERT_UNIT, rows)
         return len(rows)
 
     def get_unit(self, unit_id: int) -> TranslationUnit:
@@ -515,95 +524,3 @@ class Store:
                 " created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 ((*row, now) for row in rows),
             )
-
-
-_UNIT_COLUMNS = (
-    "source, target, source_lang, target_lang, source_markup, target_markup, created_at,"
-    " created_by, changed_at, changed_by, origin, status, usage_count, last_used_at,"
-    " context_prev, context_next, document, tuid, props, notes"
-)
-_INSERT_UNIT = f"INSERT INTO units ({_UNIT_COLUMNS}) VALUES ({','.join('?' * 20)})"
-
-
-def _unit_row(u: TranslationUnit) -> tuple[Any, ...]:
-    return (
-        u.source,
-        u.target,
-        u.source_lang,
-        u.target_lang,
-        u.source_markup,
-        u.target_markup,
-        u.created_at or utc_now(),
-        u.created_by,
-        u.changed_at,
-        u.changed_by,
-        u.origin,
-        str(u.status),
-        u.usage_count,
-        u.last_used_at,
-        u.context_prev,
-        u.context_next,
-        u.document,
-        u.tuid,
-        json.dumps([list(p) for p in u.props], ensure_ascii=False),
-        json.dumps(list(u.notes), ensure_ascii=False),
-    )
-
-
-def unit_from_row(row: sqlite3.Row) -> TranslationUnit:
-    """A :class:`TranslationUnit` from a ``units`` row."""
-    return TranslationUnit(
-        id=row["id"],
-        source=row["source"],
-        target=row["target"],
-        source_lang=row["source_lang"],
-        target_lang=row["target_lang"],
-        source_markup=row["source_markup"],
-        target_markup=row["target_markup"],
-        created_at=row["created_at"],
-        created_by=row["created_by"],
-        changed_at=row["changed_at"],
-        changed_by=row["changed_by"],
-        origin=row["origin"],
-        status=Status(row["status"]),
-        usage_count=row["usage_count"],
-        last_used_at=row["last_used_at"],
-        context_prev=row["context_prev"],
-        context_next=row["context_next"],
-        document=row["document"],
-        tuid=row["tuid"],
-        props=tuple((k, v) for k, v in json.loads(row["props"])),
-        notes=tuple(json.loads(row["notes"])),
-    )
-
-
-def _document(row: sqlite3.Row) -> Document:
-    return Document(
-        id=row["id"],
-        name=row["name"],
-        path=row["path"],
-        prefix=row["prefix"],
-        sha256=row["sha256"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        last_position=row["last_position"],
-    )
-
-
-def _segment(row: sqlite3.Row) -> Segment:
-    return Segment(
-        id=row["id"],
-        document_id=row["document_id"],
-        position=row["position"],
-        paragraph=row["paragraph"],
-        source=row["source"],
-        trailing=row["trailing"],
-        target=row["target"],
-        status=Status(row["status"]),
-        origin=row["origin"],
-        match_score=row["match_score"],
-        unit_id=row["unit_id"],
-        flags=tuple(json.loads(row["flags"])),
-        updated_at=row["updated_at"],
-        updated_by=row["updated_by"],
-    )

@@ -21,7 +21,8 @@ from typing import Any
 from tm.errors import TmError
 from tm.leverage import bulk_index
 from tm.models import Document, Status, TranslationUnit
-from tm.store import Store, unit_from_row
+from tm.rows import UNIT_COLUMN_COUNT, UNIT_COLUMNS, unit_from_row, unit_row
+from tm.store import Store
 from tm.timeutil import utc_now
 from tm.tmx_read import ReadStats, TmxHeader, TmxReader, normalize_lang
 from tm.tmx_write import TmxWriter, header_attributes, stdout_stream
@@ -284,58 +285,24 @@ class _Merger:
             conn.executemany("DELETE FROM units WHERE id = ?", ((i,) for i in deletes))
         if updates:
             conn.executemany(
-                _UPDATE_UNIT, ((*_unit_row(u, self.now), i) for i, u in updates.items())
+                _UPDATE_UNIT, ((*unit_row(u, self.now), i) for i, u in updates.items())
             )
-        rows = [_unit_row(u, self.now) for u in inserts if u is not None]
+        rows = [unit_row(u, self.now) for u in inserts if u is not None]
         if rows:
             conn.execute(_INSERT_UNITS, (json.dumps(rows, ensure_ascii=False),))
 
 
-_UNIT_COLUMNS = (
-    "source, target, source_lang, target_lang, source_markup, target_markup, created_at,"
-    " created_by, changed_at, changed_by, origin, status, usage_count, last_used_at,"
-    " context_prev, context_next, document, tuid, props, notes"
-)
 # json_each keeps the array order, so units get ids in file order.
 _INSERT_UNITS = (
-    f"INSERT INTO units ({_UNIT_COLUMNS}) SELECT "
-    + ", ".join(f"value ->> {i}" for i in range(20))
+    f"INSERT INTO units ({UNIT_COLUMNS}) SELECT "
+    + ", ".join(f"value ->> {i}" for i in range(UNIT_COLUMN_COUNT))
     + " FROM json_each(?) ORDER BY key"
 )
 # A replaced unit becomes the imported one; only its id (which segments
 # point at) stays.
-_UPDATE_UNIT = f"UPDATE units SET ({_UNIT_COLUMNS}) = ({','.join('?' * 20)}) WHERE id = ?"
-
-
-def _json_list(items: Sequence[Any]) -> str:
-    if not items:
-        return "[]"
-    return json.dumps([list(i) if isinstance(i, tuple) else i for i in items], ensure_ascii=False)
-
-
-def _unit_row(u: TranslationUnit, now: str) -> tuple[Any, ...]:
-    return (
-        u.source,
-        u.target,
-        u.source_lang,
-        u.target_lang,
-        u.source_markup,
-        u.target_markup,
-        u.created_at or now,
-        u.created_by,
-        u.changed_at,
-        u.changed_by,
-        u.origin,
-        u.status.value,
-        u.usage_count,
-        u.last_used_at,
-        u.context_prev,
-        u.context_next,
-        u.document,
-        u.tuid,
-        _json_list(u.props),
-        _json_list(u.notes),
-    )
+_UPDATE_UNIT = (
+    f"UPDATE units SET ({UNIT_COLUMNS}) = ({','.join('?' * UNIT_COLUMN_COUNT)}) WHERE id = ?"
+)
 
 
 # -- export --------------------------------------------------------------------
@@ -394,7 +361,7 @@ def memory_units(store: Store, statuses: Sequence[Status]) -> Iterator[Translati
     cursor = store.conn.cursor()
     cursor.row_factory = None
     cursor.execute(
-        f"SELECT id, {_UNIT_COLUMNS} FROM units WHERE status IN ({marks}) ORDER BY id",
+        f"SELECT id, {UNIT_COLUMNS} FROM units WHERE status IN ({marks}) ORDER BY id",
         [s.value for s in statuses],
     )
     status_of = {s.value: s for s in Status}

@@ -13,7 +13,6 @@ import contextlib
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -21,6 +20,7 @@ from typing import IO, Any
 from lxml import etree
 
 import tm
+from tm.atomicfile import output_error, temp_beside
 from tm.errors import OutputError
 from tm.models import SOURCE_LANG, TARGET_LANG, Origin, Status, TranslationUnit, origin_kind
 from tm.timeutil import utc_now
@@ -137,19 +137,7 @@ class TmxWriter:
             raise self._output_error(exc_) from exc_
 
     def _open_temp(self, target: Path) -> IO[bytes]:
-        folder = target.parent if str(target.parent) else Path(".")
-        if not folder.is_dir():
-            raise OutputError(
-                f"Cannot write {target}: the folder {folder} does not exist. Create it or "
-                "choose another --out path."
-            )
-        if target.is_dir():
-            raise OutputError(f"Cannot write {target}: it is a directory. Give a file name.")
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        except OSError as exc:
-            raise self._output_error(exc) from exc
-        self._tmp = Path(tmp)
+        fd, self._tmp = temp_beside(target)
         return os.fdopen(fd, "wb", buffering=1 << 20)
 
     def _abort(self) -> None:
@@ -164,11 +152,7 @@ class TmxWriter:
             self._tmp = None
 
     def _output_error(self, exc: OSError) -> OutputError:
-        return OutputError(
-            f"Cannot write {self.target or 'the TMX'}: {exc.strerror or exc}. Nothing was "
-            "written; any earlier file there is unchanged. Free some space or choose "
-            "another path."
-        )
+        return output_error(self.target or "the TMX", exc)
 
     # -- units -----------------------------------------------------------------
 

@@ -10,7 +10,8 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from tm.errors import NotFoundError, OutputError
+from tm.atomicfile import atomic_write_bytes
+from tm.errors import NotFoundError
 from tm.store import Store, default_db_path
 
 # Progress, summaries and errors go to stderr so that stdout stays clean for
@@ -59,31 +60,3 @@ def write_output(path: str, text: str, *, encoding: str = "utf-8") -> None:
         sys.stdout.flush()
         return
     atomic_write_bytes(Path(path), text.encode(encoding))
-
-
-def atomic_write_bytes(target: Path, data: bytes) -> None:
-    """Replace ``target`` with ``data`` atomically (temp file + rename)."""
-    import os
-    import tempfile
-
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(
-            f"Cannot write {target}: the folder {folder} does not exist. Create it or "
-            "choose another --out path."
-        )
-    if target.is_dir():
-        raise OutputError(f"Cannot write {target}: it is a directory. Give a file name.")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(
-            f"Cannot write {target}: {exc.strerror or exc}. Nothing was written; any "
-            "earlier file there is unchanged. Free some space or choose another path."
-        ) from exc
