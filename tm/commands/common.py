@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,14 @@ from rich.console import Console
 from tm.atomicfile import atomic_write_bytes
 from tm.errors import NotFoundError
 from tm.store import Store, default_db_path
+
+
+class OutputFormat(StrEnum):
+    """Table for people, JSON for scripts."""
+
+    table = "table"
+    json = "json"
+
 
 # Progress, summaries and errors go to stderr so that stdout stays clean for
 # pipelines (`tm translate - < in.txt > out.txt`).

@@ -9,20 +9,20 @@ from typing import Annotated
 
 import typer
 
-from tm.commands.common import console, err_console, open_store, print_json, write_output
+from tm.commands.common import (
+    OutputFormat,
+    console,
+    err_console,
+    open_store,
+    print_json,
+    write_output,
+)
 from tm.errors import InputError, TmError
 from tm.models import Document, SegmentedText, Status
 from tm.store import Store
 
 DOCUMENT_SUFFIXES = {".txt", ".md", ".text", ""}
 MEMORY_SUFFIXES = {".tmx"}
-
-
-class OutputFormat(StrEnum):
-    """Table for people, JSON for scripts."""
-
-    table = "table"
-    json = "json"
 
 
 class ExportFormat(StrEnum):

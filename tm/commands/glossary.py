@@ -8,18 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tm.commands.common import err_console, open_store, print_json, write_output
+from tm.commands.common import OutputFormat, err_console, open_store, print_json, write_output
 from tm.errors import InputError
 
 if TYPE_CHECKING:
     from glossary import TermEntry
-
-
-class ListFormat(StrEnum):
-    """Table for people, JSON for scripts."""
-
-    table = "table"
-    json = "json"
 
 
 class FileFormat(StrEnum):
@@ -63,7 +56,7 @@ def register(app: typer.Typer) -> None:
         origin: Annotated[Origin, typer.Option("--origin", help="all, user or builtin.")] = (
             Origin.all
         ),
-        format: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table,
+        format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
     ) -> None:
         """List glossary entries (built-in and user)."""
         from tm.terms import load_glossary
@@ -74,7 +67,7 @@ def register(app: typer.Typer) -> None:
             for e in glossary.search(search, type=type)
             if origin == Origin.all or e.origin == origin.value
         ]
-        if format == ListFormat.json:
+        if format == OutputFormat.json:
             print_json([_entry_json(e) for e in entries])
             return
         for e in entries:
@@ -188,7 +181,7 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         source_file: Annotated[Path, typer.Argument(help="Indonesian text, one segment a line.")],
         target_file: Annotated[Path, typer.Argument(help="English text, aligned line by line.")],
-        format: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table,
+        format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
     ) -> None:
         """Check a parallel pair of files line by line against the glossary."""
         from tm.terms import load_glossary
@@ -205,7 +198,7 @@ def register(app: typer.Typer) -> None:
             for check in glossary.check(source, target):
                 rows.append((number, check))
         agreed = sum(1 for _, c in rows if c.agreed)
-        if format == ListFormat.json:
+        if format == OutputFormat.json:
             print_json(
                 {
                     "hits": len(rows),

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from tm.commands.common import console, open_store, print_json
+from tm.commands.common import OutputFormat, console, open_store, print_json
 from tm.store import Store
 
 
@@ -21,13 +21,6 @@ class AnalyzeFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
-
-
-class ConcordanceFormat(StrEnum):
-    """How `tm concordance` prints its hits."""
-
-    table = "table"
-    json = "json"
 
 
 def _sources(store: Store, ref: str, encoding: str | None) -> tuple[str, list[str]]:
@@ -104,15 +97,15 @@ def register(app: typer.Typer) -> None:
         ] = False,
         limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many hits.")] = 20,
         output_format: Annotated[
-            ConcordanceFormat, typer.Option("--format", help="table or json.")
-        ] = ConcordanceFormat.table,
+            OutputFormat, typer.Option("--format", help="table or json.")
+        ] = OutputFormat.table,
     ) -> None:
         """Search the memory for a word or phrase, newest units first."""
         from tm.leverage import concordance
 
         store = open_store(ctx)
         hits = concordance(store, text, target=target, limit=limit)
-        if output_format is ConcordanceFormat.json:
+        if output_format is OutputFormat.json:
             print_json(
                 [
                     {

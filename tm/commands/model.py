@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from tm.commands.common import console, err_console, print_json
-from tm.commands.documents import OutputFormat
+from tm.commands.common import OutputFormat, console, err_console, print_json
 from tm.errors import ModelError
 
 # What a MarianMT checkpoint needs; the Hub repos also hold TensorFlow, Flax

@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tm.commands.common import console, open_store, print_json
-from tm.commands.documents import OutputFormat
+from tm.commands.common import OutputFormat, console, open_store, print_json
 from tm.store import Store
 
 if TYPE_CHECKING:
