@@ -339,6 +339,12 @@ def export_tmx(
         if document is None:
             for unit in memory_units(store, chosen):
                 writer.write(unit)
+            if Status.DRAFT in chosen:
+                # Unconfirmed drafts (MT, fuzzy) live on segments, not in the
+                # memory, until a person confirms them.
+                for doc in store.documents():
+                    for unit, tuid in document_units(store, doc, (Status.DRAFT,)):
+                        writer.write(unit, tuid=tuid)
         else:
             for unit, tuid in document_units(store, document, chosen):
                 writer.write(unit, tuid=tuid)
