@@ -96,7 +96,7 @@ def check_glossary(source: str, target: str, glossary: Any) -> list[QaIssue]:
 def check_segment(source: str, target: str | None, glossary: Any = None) -> list[QaIssue]:
     """Every check on one segment; an empty list means nothing to flag."""
     if target is None or not target.strip():
-        return [QaIssue("empty", "The target is empty.", ERROR)]
+        return [QaIssue("empty", "The target is empty.")]
     issues: list[QaIssue] = []
     if target.strip() == source.strip() and re.search(r"\b[^\W\d_A-Z]{3,}", source):
         issues.append(QaIssue("untranslated", "The target is identical to the source."))

@@ -374,15 +374,18 @@ class ReviewSession:
         Returns the indices whose content changed.
         """
         fresh = self.store.segments(self.document.id)
+        # In place: the UI's table holds this very list, and a new list would
+        # leave it drawing the old segments from then on.
         if [s.id for s in fresh] != [s.id for s in self.segments]:
-            self.segments = fresh
+            self.segments[:] = fresh
             self._by_id = {s.id: i for i, s in enumerate(fresh)}
             self._words = [word_count(s.source) for s in fresh]
             self.index = min(self.index, max(len(fresh) - 1, 0))
             self.set_filter(self.filter)
             return list(range(len(fresh)))
         changed = [i for i, (a, b) in enumerate(zip(self.segments, fresh, strict=True)) if a != b]
-        self.segments = fresh
+        for i in changed:
+            self.segments[i] = fresh[i]
         return changed
 
     # -- helpers for the panels -----------------------------------------------------

@@ -33,6 +33,9 @@ KEYS: tuple[Key, ...] = (
         "Confirm and go to the next unconfirmed segment",
         "Confirm",
     ),
+    # A target is one line, so Enter in the editor confirms too (as in OmegaT);
+    # it is also what tmux and many terminals send for Ctrl+Enter.
+    Key("Confirm", "Enter", "", "", "In the editor: confirm too (a segment has no line breaks)"),
     Key("Move", "Ctrl+N  Alt+↓", "ctrl+n,alt+down", "next_segment", "Next segment"),
     Key("Move", "Ctrl+P  Alt+↑", "ctrl+p,alt+up", "previous_segment", "Previous segment"),
     Key(
@@ -50,6 +53,7 @@ KEYS: tuple[Key, ...] = (
     Key("Insert", "Ctrl+G  F4", "ctrl+g,f4", "copy_source", "Copy the source into the target"),
     Key("Insert", "Ctrl+T  F8", "ctrl+t,f8", "machine_translate", "Ask MT for this segment", "MT"),
     Key("Edit", "Ctrl+Z  Ctrl+Y", "", "", "Undo / redo typing in the editor"),
+    Key("Edit", "Ctrl+A", "", "", "Select the whole target (to type over it)"),
     Key("Edit", "Alt+Z  F9", "alt+z,f9", "revert_segment", "Undo the changes to this segment"),
     Key("Look up", "Ctrl+F  Alt+F", "ctrl+f,alt+f", "filter", "Filter by status or text", "Filter"),
     Key(
@@ -74,8 +78,11 @@ def review_bindings() -> list[BindingType]:
     for key in KEYS:
         if not key.keys:
             continue
-        # The footer is one line even at 80 columns: "^S" rather than "Ctrl+S".
-        first = key.display.split("  ")[0].replace("Ctrl+", "^")
+        # The footer shows a key that every terminal sends (not Ctrl+Enter, which
+        # tmux and many terminals send as plain Enter), short enough for one
+        # line at 80 columns: "^S" rather than "Ctrl+S".
+        shown = [k for k in key.display.split("  ") if k != "Ctrl+Enter" and "Alt+" not in k]
+        first = (shown or [key.display])[0].replace("Ctrl+", "^")
         # Priority, because the editor binds some of these (Ctrl+U, Ctrl+K, F6, F7)
         # to editing commands the translator can reach with other keys.
         bindings.append(

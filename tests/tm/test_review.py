@@ -187,6 +187,16 @@ def test_refresh_sees_another_connections_changes(session: ReviewSession) -> Non
     assert session.progress().confirmed == 1
 
 
+def test_refresh_updates_the_segment_list_in_place(session: ReviewSession) -> None:
+    # The UI's table holds this list; a new list left it showing stale rows.
+    shown = session.segments
+    with Store(session.store.path) as other:
+        other.confirm_segment(session.segments[1].id, "Two.")
+    session.refresh()
+    assert shown is session.segments
+    assert shown[1].target == "Two."
+
+
 def test_leaving_an_untouched_segment_never_overwrites_another_window(
     session: ReviewSession,
 ) -> None:

@@ -48,9 +48,9 @@ class AddTermDialog(ModalScreen[TermEntry | None]):
         sources = _split(self.query_one("#term-source", Input).value)
         target = self.query_one("#term-target", Input).value.strip()
         if not sources or not target:
-            self.query_one("#term-error", Label).update(
-                "Both the Indonesian and the English form are needed."
-            )
+            error = self.query_one("#term-error", Label)
+            error.update("Both the Indonesian and the English form are needed.")
+            error.add_class("-shown")
             return None
         return TermEntry(
             id="",

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -85,9 +85,12 @@ class ConcordanceDialog(ModalScreen[str | None]):
         if message.error:
             summary.update(Text(message.error, style="bold red"))
             return
-        summary.update(
-            f"{len(message.hits)} unit(s) contain “{message.query}”. Enter inserts the target."
-        )
+        n = len(message.hits)
+        if n == 0:
+            summary.update(f"No unit contains “{message.query}”. Esc closes.")
+        else:
+            units = "1 unit contains" if n == 1 else f"{n} units contain"
+            summary.update(f"{units} “{message.query}”. ↓ and Enter inserts; Esc closes.")
         for n, hit in enumerate(message.hits):
             unit = hit.unit
             text = Text()
@@ -101,6 +104,17 @@ class ConcordanceDialog(ModalScreen[str | None]):
             options.add_option(Option(text, id=str(n)))
         if message.hits:
             options.highlighted = 0
+
+    def on_key(self, event: events.Key) -> None:
+        """Down in the search box goes to the hits."""
+        options = self.query_one("#hits", OptionList)
+        if (
+            event.key == "down"
+            and self.focused is self.query_one("#query")
+            and options.option_count
+        ):
+            event.stop()
+            options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Return the chosen unit's target."""

@@ -39,10 +39,13 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(keys, what)
         with VerticalScroll(id="help-body"):
             yield Static(table)
-        yield Static("Esc, q or ? closes this screen.", id="help-hint")
 
     def on_mount(self) -> None:
-        self.query_one("#help-body").border_title = "Keys"
+        body = self.query_one("#help-body")
+        body.border_title = "Keys"
+        # In the border, not on a line of its own: at 80x24 a line below the
+        # box would fall on the progress bar.
+        body.border_subtitle = "Esc, q or ? closes · ↑↓ PgUp PgDn scroll"
 
     def action_close(self) -> None:
         """Close the help screen."""

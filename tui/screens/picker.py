@@ -61,7 +61,7 @@ class PickerScreen(Screen[None]):
         table.add_column("Updated", key="updated")
         for p in self._documents:
             share = p.confirmed_words / p.words if p.words else 0.0
-            bar_width = 10
+            bar_width = 6
             filled = round(share * bar_width)
             bar = Text("█" * filled, "bold") + Text("░" * (bar_width - filled), "dim")
             table.add_row(

@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, TextArea
 
-from tm.errors import TmError
+from tm.errors import ModelError, TmError
 from tm.models import Match, MatchKind, Segment
 from tm.review import (
     ReviewSession,
@@ -37,7 +37,7 @@ from tui.dialogs.add_term import AddTermDialog
 from tui.dialogs.concordance import ConcordanceDialog
 from tui.dialogs.filter import FilterDialog
 from tui.dialogs.help import HelpScreen
-from tui.keymap import help_keys, review_bindings
+from tui.keymap import KEYS, help_keys, review_bindings
 from tui.messages import GlossaryLoaded, MachineTranslation, MachineTranslationFailed, MatchesFound
 from tui.widgets.glossary_panel import GlossaryPanel
 from tui.widgets.matches_panel import MatchesPanel
@@ -51,7 +51,25 @@ from tui.widgets.target_editor import TargetEditor
 POSITION_SAVE_DELAY = 0.8
 # Seconds on a segment before its TM lookup starts.
 LOOKUP_DELAY = 0.06
+# Seconds after the last keystroke before the editor's text is kept as a draft:
+# closing the terminal (SIGHUP) ends the app without unmounting it, and
+# a translator's typing must not go with it.
+DRAFT_SAVE_DELAY = 2.0
 _WORD = re.compile(r"\b[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*")
+_ASIDE = re.compile(r"\s*\([^)]*\)")
+
+
+def model_problem(message: str) -> str:
+    """A model error, short enough for a notification at 80x24, with the review's own fix.
+
+    The core's messages are written for `tm translate` (they mention --no-mt
+    and run to a dozen lines in a narrow toast): keep the first sentence.
+    """
+    first = _ASIDE.sub("", message).split(". ")[0].rstrip(".")
+    return (
+        f"{first}. To draft with MT here, reopen with `tm review --model DIR` "
+        "(or set TM_MODEL); `tm model info` says more."
+    )
 
 
 class ReviewScreen(Screen[None]):
@@ -74,6 +92,7 @@ class ReviewScreen(Screen[None]):
         self._matches: list[Match] = []
         self._position_timer: Timer | None = None
         self._lookup_timer: Timer | None = None
+        self._draft_timer: Timer | None = None
 
     # -- layout ------------------------------------------------------------------------
 
@@ -99,6 +118,19 @@ class ReviewScreen(Screen[None]):
     def editor(self) -> TargetEditor:
         """The target editor."""
         return self.query_one(TargetEditor)
+
+    @property
+    def active_bindings(self) -> dict[str, Any]:
+        """The bindings in the key map's order, so the footer reads the same whatever has focus.
+
+        Textual lists the focused widget's keys first: with the editor focused,
+        Ctrl+U (which TextArea also binds) came before Confirm.
+        """
+        order = {key.action: n for n, key in enumerate(KEYS)}
+        bindings = super().active_bindings
+        return dict(
+            sorted(bindings.items(), key=lambda kv: order.get(kv[1].binding.action, len(order)))
+        )
 
     def on_mount(self) -> None:
         s = self.session
@@ -190,6 +222,7 @@ class ReviewScreen(Screen[None]):
         """Move to a segment, keeping the editor's text as a draft first."""
         if index is None or not self.session.segments:
             return
+        self._stop_draft_timer()
         if keep and index != self.session.index and not self.keep_draft():
             return
         self.session.go_to(index)
@@ -228,10 +261,38 @@ class ReviewScreen(Screen[None]):
         """Enter in the table: edit the segment."""
         self.editor.focus()
 
+    def on_target_editor_confirm_requested(self, message: TargetEditor.ConfirmRequested) -> None:
+        """Enter in the editor (how most terminals send Ctrl+Enter): confirm."""
+        self.action_confirm()
+
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        """Re-check the target as it is typed."""
+        """Re-check the target as it is typed; keep it as a draft after a pause."""
         if event.text_area is self.editor:
             self.check_quality()
+            self._stop_draft_timer()
+            if self.session.segments:
+                self._draft_timer = self.set_timer(
+                    DRAFT_SAVE_DELAY, partial(self._save_draft_quietly, self.session.index)
+                )
+
+    def _stop_draft_timer(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+
+    def _save_draft_quietly(self, index: int) -> None:
+        self._draft_timer = None
+        if index != self.session.index:
+            return
+        try:
+            seg = self.session.keep_draft(self.editor.text)
+        except TmError:
+            # The store is busy (a batch, another window): moving on or
+            # quitting saves it again, and says so if it still cannot.
+            return
+        if seg is not None:
+            self._update_rows([index])
+            self.update_status()
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -261,7 +322,16 @@ class ReviewScreen(Screen[None]):
             )
         if result.next_index is None:
             self._title_editor(result.segment)
-            self.notify("Every segment is confirmed.", title="Done")
+            progress = self.session.progress()
+            if progress.confirmed < progress.total:
+                # Only the filter's segments are done; the document is not.
+                self.notify(
+                    f"Every segment the filter shows is confirmed; {progress.confirmed} of "
+                    f"{progress.total} in the document are. Ctrl+F, Clear shows the rest.",
+                    title="Filter done",
+                )
+            else:
+                self.notify("Every segment is confirmed.", title="Done")
             self.save_position()
             return
         self.go(result.next_index, keep=False)
@@ -300,6 +370,15 @@ class ReviewScreen(Screen[None]):
 
     def action_revert_segment(self) -> None:
         """Put the segment back as it was when this session first showed it."""
+        s = self.session
+        if not s.segments:
+            return
+        if not s.is_modified() and self.editor.text == (s.current.target or ""):
+            self.notify(
+                f"Segment {s.current.position + 1} has no changes from this session to undo.",
+                severity="warning",
+            )
+            return
         try:
             seg = self.session.undo()
         except TmError as exc:
@@ -462,6 +541,8 @@ class ReviewScreen(Screen[None]):
         try:
             translator, origin = self.app.translator()  # type: ignore[attr-defined]
             target = translator.translate([source])[0]
+        except ModelError as exc:
+            self.post_message(MachineTranslationFailed(segment_id, model_problem(str(exc))))
         except TmError as exc:
             self.post_message(MachineTranslationFailed(segment_id, str(exc)))
         except Exception as exc:  # never a traceback: say what happened

@@ -27,9 +27,14 @@ class QaPanel(Static):
             self.update(Text("✓ No issues.", style=theme_colour(self.app, "success")))
             return
         text = Text()
-        for n, issue in enumerate(issues):
-            if n:
+        # A term that occurs twice in the source yields the same warning twice.
+        shown: set[tuple[str, str]] = set()
+        for issue in issues:
+            if (issue.severity, issue.message) in shown:
+                continue
+            if shown:
                 text.append("\n")
+            shown.add((issue.severity, issue.message))
             colour = theme_colour(self.app, "error" if issue.severity == "error" else "warning")
             text.append("✗ " if issue.severity == "error" else "⚠ ", f"bold {colour}")
             text.append(issue.message)

@@ -70,6 +70,23 @@ def _fit(lines: list[str], height: int, width: int) -> list[str]:
     return lines + [""] * (height - len(lines))
 
 
+def _compact_text(source: str, target: str | None, width: int) -> tuple[list[str], int]:
+    """Source lines then target lines for the one-column table, and where the target starts.
+
+    Both sides share the row's MAX_ROW_LINES + 1 lines: a long source gives
+    way so that at least two lines of the target (or all of a short one) stay
+    in view; a cut side ends with an ellipsis.
+    """
+    budget = MAX_ROW_LINES + 1
+    src = wrap_words(source, width)
+    tgt = wrap_words("→ " + target, width) if target else []
+    keep_target = min(len(tgt), max(budget - len(src), (budget + 1) // 2))
+    keep_source = min(len(src), budget - keep_target)
+    src = _fit(src, keep_source, width) if len(src) > keep_source else src
+    tgt = _fit(tgt, keep_target, width) if len(tgt) > keep_target else tgt
+    return src + tgt, len(src)
+
+
 class SegmentTable(ScrollView, can_focus=True):
     """One row per visible segment; the cursor row is the current segment."""
 
@@ -158,9 +175,20 @@ class SegmentTable(ScrollView, can_focus=True):
             self.call_after_refresh(self._scroll_to_cursor, True)
 
     def update_segment(self, index: int, segment: Segment) -> None:
-        """Redraw one segment's row (its height stays, so nothing below moves)."""
+        """Redraw one segment's row; the rows below move only if its height changed."""
         row = self._row_of.get(index)
         if row is None:
+            return
+        if self._heights and self._segments[index] is not segment:
+            # Normally the table shares the session's list; never draw a stale copy.
+            self._segments = [*self._segments[:index], segment, *self._segments[index + 1 :]]
+        height = self._height(segment) if row < len(self._heights) else None
+        if height is not None and height != self._heights[row]:
+            # A target appeared (or went): the row grows so that it shows.
+            self._heights[row] = height
+            self._cache.clear()
+            self._set_offsets()
+            self._scroll_to_cursor()
             return
         self._cache.pop((row, True), None)
         self._cache.pop((row, False), None)
@@ -185,23 +213,23 @@ class SegmentTable(ScrollView, can_focus=True):
             self._text_width = max(width - fixed, 8)
         else:
             self._text_width = max((width - fixed - GAP) // 2, 8)
-        w = self._text_width
-        heights = []
-        for index in self._visible:
-            seg = self._segments[index]
-            if self._compact:
-                lines = len(wrap_words(seg.source, w)) + (
-                    len(wrap_words("→ " + seg.target, w)) if seg.target else 0
-                )
-                heights.append(min(max(lines, 2 if seg.origin else 1), MAX_ROW_LINES + 1))
-            else:
-                source = len(wrap_words(seg.source, w))
-                target = len(wrap_words(seg.target, w)) if seg.target else 1
-                heights.append(min(max(source, target, 2 if seg.origin else 1), MAX_ROW_LINES))
+        heights = [self._height(self._segments[index]) for index in self._visible]
         self._heights = heights
-        self._offsets = [0, *accumulate(heights)]
+        self._set_offsets(width)
+
+    def _height(self, seg: Segment) -> int:
+        w = self._text_width
+        if self._compact:
+            lines = len(_compact_text(seg.source, seg.target, w)[0])
+            return max(lines, 2 if seg.origin else 1)
+        source = len(wrap_words(seg.source, w))
+        target = len(wrap_words(seg.target, w)) if seg.target else 1
+        return min(max(source, target, 2 if seg.origin else 1), MAX_ROW_LINES)
+
+    def _set_offsets(self, width: int | None = None) -> None:
+        self._offsets = [0, *accumulate(self._heights)]
         # One line more for the header.
-        self.virtual_size = Size(width, self._offsets[-1] + 1)
+        self.virtual_size = Size(width or self.virtual_size.width, self._offsets[-1] + 1)
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -227,10 +255,7 @@ class SegmentTable(ScrollView, can_focus=True):
         number = [str(seg.position + 1)] + [""] * (height - 1)
         states = [f"{status_mark(seg.status)} {seg.status.value}", label] + [""] * height
         if self._compact:
-            text = wrap_words(seg.source, w)
-            split = len(text)
-            if seg.target:
-                text += wrap_words("→ " + seg.target, w)
+            text, split = _compact_text(seg.source, seg.target, w)
             columns: list[tuple[list[str], int, Style | None]] = [(_fit(text, height, w), w, None)]
         else:
             split = None
