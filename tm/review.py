@@ -27,7 +27,7 @@ from typing import Any
 
 from tm.models import Document, Match, Segment, Status, origin_kind
 from tm.store import Store, word_count
-from tm.timeutil import default_author
+from tm.timeutil import default_author, utc_now
 
 # What the status filter offers: a status name, or "todo" for every segment a
 # person has not confirmed yet.
@@ -133,6 +133,7 @@ class ReviewSession:
         self._by_id = {s.id: i for i, s in enumerate(self.segments)}
         # The state of each segment when this session first loaded it, for undo.
         self._original: dict[int, Segment] = {}
+        self._opened_at = utc_now()
         self.filter = SegmentFilter()
         self.visible: list[int] = list(range(len(self.segments)))
         self.index = min(max(document.last_position, 0), max(len(self.segments) - 1, 0))
@@ -343,8 +344,9 @@ class ReviewSession:
     def undo(self, index: int | None = None) -> Segment:
         """Put a segment back as it was when this session first loaded it.
 
-        The translation memory keeps any unit a confirmation wrote: the memory
-        is shared, and another document may already use that unit.
+        A memory unit that a confirmation in this session created, and that
+        nothing else uses, is withdrawn with it; any other unit stays, since
+        the memory is shared and another document may already use it.
         """
         i = self.index if index is None else index
         seg = self.segments[i]
@@ -360,6 +362,8 @@ class ReviewSession:
             match_score=original.match_score,
             author=original.updated_by,
         )
+        if seg.unit_id is not None and seg.unit_id != original.unit_id:
+            self.store.withdraw_confirmation(seg.id, seg.unit_id, since=self._opened_at)
         self._reload([seg.id])
         return self.segments[i]
 

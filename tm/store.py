@@ -444,6 +444,27 @@ class Store:
             )
         )
 
+    def withdraw_confirmation(self, segment_id: int, unit_id: int, *, since: str) -> bool:
+        """Detach a unit that a confirmation wrote, and delete it if it is now unused.
+
+        Used when a translator undoes a confirmation: a unit created at or
+        after ``since`` (this review session) that no other segment uses would
+        otherwise come back as a 101% match of the very text they rejected.
+        A unit that existed before, or that another segment uses, stays.
+        Returns whether the unit was deleted.
+        """
+        with self.atomic() as conn:
+            conn.execute(
+                "UPDATE segments SET unit_id = NULL WHERE id = ? AND unit_id = ?",
+                (segment_id, unit_id),
+            )
+            cur = conn.execute(
+                "DELETE FROM units WHERE id = ? AND created_at >= ?"
+                " AND NOT EXISTS (SELECT 1 FROM segments WHERE unit_id = ?)",
+                (unit_id, since, unit_id),
+            )
+            return cur.rowcount > 0
+
     def rebuild_text(self, document_id: int, *, use_targets: bool = True) -> str:
         """The document's text: targets where there are any, else the source."""
         doc = self.get_document(document_id)

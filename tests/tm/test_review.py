@@ -131,6 +131,23 @@ def test_undo_after_confirm_reopens_the_segment(session: ReviewSession) -> None:
     assert session.undo(3).status is Status.NEW
 
 
+def test_undo_after_confirm_withdraws_the_unit_it_created(session: ReviewSession) -> None:
+    # Otherwise the rejected text would come back as a 101% match.
+    session.confirm("One (wrong).")
+    assert [u.target for u in session.store.find_exact_units("Satu.")] == ["One (wrong)."]
+    session.undo(0)
+    assert session.store.find_exact_units("Satu.") == []
+
+
+def test_undo_keeps_a_unit_that_existed_before(session: ReviewSession) -> None:
+    store = session.store
+    store.add_unit(TranslationUnit(source="Tiga.", target="Three.", created_at="20200101T000000Z"))
+    session.go_to(2)
+    session.confirm("Three.")
+    session.undo(2)
+    assert [u.target for u in store.find_exact_units("Tiga.")] == ["Three."]
+
+
 def test_position_is_saved_for_reopening(session: ReviewSession) -> None:
     session.go_to(3)
     session.save_position()
