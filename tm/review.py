@@ -31,8 +31,8 @@ from tm.timeutil import default_author, utc_now
 
 # What the status filter offers: a status name, or "todo" for every segment a
 # person has not confirmed yet.
-TODO = "todo"
-FILTER_STATUSES = (TODO, *(s.value for s in Status))
+NEEDS_WORK = "todo"
+FILTER_STATUSES = (NEEDS_WORK, *(s.value for s in Status))
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,7 @@ class SegmentFilter:
         """Whether the segment passes the filter."""
         if self.statuses:
             wanted = segment.status.value in self.statuses or (
-                TODO in self.statuses and not segment.status.confirmed
+                NEEDS_WORK in self.statuses and not segment.status.confirmed
             )
             if not wanted:
                 return False

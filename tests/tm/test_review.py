@@ -12,7 +12,7 @@ from tm.commands.documents import import_document
 from tm.errors import NotFoundError
 from tm.models import Segment, SegmentedText, SourceSpan, Status, TranslationUnit
 from tm.review import (
-    TODO,
+    NEEDS_WORK,
     ReviewSession,
     SegmentFilter,
     lookup_matches,
@@ -159,7 +159,7 @@ def test_position_is_saved_for_reopening(session: ReviewSession) -> None:
     ("statuses", "text", "expected"),
     [
         (set(), "", [0, 1, 2, 3, 4]),
-        ({TODO}, "", [1, 2, 3, 4]),  # the filled repetition is a draft
+        ({NEEDS_WORK}, "", [1, 2, 3, 4]),  # the filled repetition is a draft
         ({"translated"}, "", [0]),
         ({"draft"}, "", [3]),
         ({"new"}, "prancis", [4]),
