@@ -34,7 +34,8 @@ from rapidfuzz.distance import Levenshtein
 from tm import leverage
 from tm.match import compare, quick_words
 from tm.models import TranslationUnit
-from tm.store import _INSERT_UNIT, Store, _unit_row
+from tm.rows import INSERT_UNIT, unit_row
+from tm.store import Store
 
 DATA = Path("/work/shared/data/news-valid")
 OUT = Path(__file__).resolve().parent / "out"
@@ -123,8 +124,8 @@ def build_store(size: int, n_queries: int) -> tuple[Path, list[str], float]:
     start = time.perf_counter()
     with leverage.bulk_index(store) as conn:
         conn.executemany(
-            _INSERT_UNIT,
-            (_unit_row(TranslationUnit(s, t, created_at="20260101T000000Z")) for s, t in rows),
+            INSERT_UNIT,
+            (unit_row(TranslationUnit(s, t, created_at="20260101T000000Z")) for s, t in rows),
         )
     elapsed = time.perf_counter() - start
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -242,7 +243,7 @@ def analyze_doc(size: int, n_queries: int, segments: int = 5000) -> tuple[float,
 def trigger_cost(size: int = 200_000) -> dict[str, float]:
     """Units/s inserting `size` units: per-row FTS triggers, bulk_index, no index."""
     rows, _ = build_plan(size, 100)
-    params = [_unit_row(TranslationUnit(s, t, created_at="20260101T000000Z")) for s, t in rows]
+    params = [unit_row(TranslationUnit(s, t, created_at="20260101T000000Z")) for s, t in rows]
     OUT.mkdir(parents=True, exist_ok=True)
     rates: dict[str, float] = {}
     for mode in ("triggers", "bulk_index", "no index"):
@@ -256,7 +257,7 @@ def trigger_cost(size: int = 200_000) -> dict[str, float]:
         block = leverage.bulk_index(store) if mode == "bulk_index" else store.atomic()
         start = time.perf_counter()
         with block as conn:
-            conn.executemany(_INSERT_UNIT, params)
+            conn.executemany(INSERT_UNIT, params)
         rates[mode] = size / (time.perf_counter() - start)
         if mode == "bulk_index":
             start = time.perf_counter()
