@@ -3,7 +3,7 @@
 Runs the built-in glossary over every aligned line pair and prints hits,
 agreement and the flagged lines, so that a person can judge each flag.
 
-Usage: python bench/glossary_eval.py [SRC.id TGT.en] [--all-flags]
+Usage: python bench/glossary_eval.py [SRC.id TGT.en]
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-DEFAULT_SRC = Path("/work/shared/data/news-valid.id")
-DEFAULT_TGT = Path("/work/shared/data/news-valid.en")
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DEFAULT_SRC = SHARED_DATA / "news-valid.id"
+DEFAULT_TGT = SHARED_DATA / "news-valid.en"
 
 # A person's reading of every flag on news-valid (glossary data version
 # cldr-1+extras-1+curated-1). Classes:
@@ -74,8 +75,13 @@ JUDGED: dict[tuple[int, str], str] = {
 
 def main(argv: list[str]) -> None:
     """Print the figures and every flagged line."""
-    paths = [a for a in argv if not a.startswith("--")]
-    src, tgt = (Path(paths[0]), Path(paths[1])) if len(paths) == 2 else (DEFAULT_SRC, DEFAULT_TGT)
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("src", nargs="?", type=Path, default=DEFAULT_SRC)
+    parser.add_argument("tgt", nargs="?", type=Path, default=DEFAULT_TGT)
+    args = parser.parse_args(argv)
+    src, tgt = args.src, args.tgt
     started = time.perf_counter()
     from glossary import builtin_glossary
 

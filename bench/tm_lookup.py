@@ -37,7 +37,7 @@ from tm.models import TranslationUnit
 from tm.rows import INSERT_UNIT, unit_row
 from tm.store import Store
 
-DATA = Path("/work/shared/data/news-valid")
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "news-valid"
 OUT = Path(__file__).resolve().parent / "out"
 PREFIXES = ["me", "mem", "men", "di", "ber", "ter", "pe", "pen", "ke", "se"]
 SUFFIXES = ["kan", "an", "nya", "i", "lah"]
