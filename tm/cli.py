@@ -7,6 +7,7 @@ textual at import time, so `tm --help` starts fast.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +15,7 @@ from typing import Annotated
 import typer
 
 from tm import __version__
-from tm.commands import documents
+from tm.commands import documents, glossary, leverage, model, qa, translate
 from tm.errors import TmError
 
 app = typer.Typer(
@@ -55,25 +56,12 @@ def _root(
     ctx.obj = {"db": str(db) if db else None}
 
 
-documents.register(app)
+for _commands in (documents, translate, model, glossary, leverage, qa):
+    _commands.register(app)
 
-for _module in (
-    "tm.commands.translate",
-    "tm.commands.model",
-    "tm.commands.glossary",
-    "tm.commands.leverage",
-    "tm.commands.qa",
-    "tm.commands.review",
-):
-    # Command modules written by other parts of the team register themselves
-    # when present, so a partial checkout still runs.
-    try:
-        __import__(_module)
-    except ModuleNotFoundError as exc:
-        if exc.name != _module:
-            raise
-        continue
-    sys.modules[_module].register(app)
+# The review UI registers its own command, loaded by name: the core never
+# imports the UI.
+importlib.import_module("tui.command").register(app)
 
 
 def fail(message: str, code: int = 2) -> None:

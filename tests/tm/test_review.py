@@ -281,6 +281,6 @@ def test_seed_article_session(store: Store, seed_path: Path) -> None:
 
 
 def test_review_core_never_imports_textual() -> None:
-    code = "import sys, tm.review, tm.commands.review; print('textual' in sys.modules)"
+    code = "import sys, tm.review, tui.command; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -1,5 +1,6 @@
-"""`tm review [DOC]`: the terminal review UI.
+"""`tm review [DOC]`: the terminal review UI's command.
 
+tm/cli.py loads this module by name, so the core never imports the UI.
 Textual is imported inside the command, so `tm --help` stays fast.
 """
 
