@@ -77,7 +77,7 @@ def register(app: typer.Typer) -> None:
                 f"{' / '.join(e.source_forms)}\t{e.target}"
                 f"{f' ({extra})' if extra else ''}\t{e.type}\t{e.origin}{flags}"
             )
-        err_console.print(f"{len(entries)} entries")
+        err_console.print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
 
     @glossary_app.command("add")
     def add_command(
