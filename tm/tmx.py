@@ -360,8 +360,7 @@ def export_tmx(
 def memory_units(store: Store, statuses: Sequence[Status]) -> Iterator[TranslationUnit]:
     """Memory units with these statuses, in id order, streamed.
 
-    A lean twin of :meth:`Store.iter_units` (plain tuples, no JSON parsing for
-    the usual empty props and notes): export must reach 100k units/s.
+    Plain tuples rather than ``sqlite3.Row``: export must reach 100k units/s.
     """
     marks = ",".join("?" * len(statuses))
     cursor = store.conn.cursor()
@@ -370,33 +369,9 @@ def memory_units(store: Store, statuses: Sequence[Status]) -> Iterator[Translati
         f"SELECT id, {UNIT_COLUMNS} FROM units WHERE status IN ({marks}) ORDER BY id",
         [s.value for s in statuses],
     )
-    status_of = {s.value: s for s in Status}
     while rows := cursor.fetchmany(2000):
         for row in rows:
-            props, notes = row[19], row[20]
-            yield TranslationUnit(
-                id=row[0],
-                source=row[1],
-                target=row[2],
-                source_lang=row[3],
-                target_lang=row[4],
-                source_markup=row[5],
-                target_markup=row[6],
-                created_at=row[7],
-                created_by=row[8],
-                changed_at=row[9],
-                changed_by=row[10],
-                origin=row[11],
-                status=status_of[row[12]],
-                usage_count=row[13],
-                last_used_at=row[14],
-                context_prev=row[15],
-                context_next=row[16],
-                document=row[17],
-                tuid=row[18],
-                props=tuple((k, v) for k, v in json.loads(props)) if props != "[]" else (),
-                notes=tuple(json.loads(notes)) if notes != "[]" else (),
-            )
+            yield unit_from_row(row)
 
 
 def document_units(

@@ -168,3 +168,21 @@ def test_second_writer_waits_then_fails_clearly(store_path: Path) -> None:
     assert holder.unit_count() == 1
     holder.close()
     waiter.close()
+
+
+def test_units_columns_are_in_the_order_rows_are_read(store: Store) -> None:
+    # tm.rows.unit_from_row reads `SELECT * FROM units` by position.
+    from tm.rows import UNIT_COLUMNS
+
+    names = [r[1] for r in store.conn.execute("PRAGMA table_info(units)")]
+    assert names == ["id", *(c.strip() for c in UNIT_COLUMNS.split(","))]
+    unit = TranslationUnit(
+        source="Halo.", target="Hello.", props=(("x-a", "1"),), notes=("n",), tuid="t1"
+    )
+    assert store.get_unit(store.add_unit(unit)) == TranslationUnit(
+        **{
+            **{f: getattr(unit, f) for f in unit.__slots__},
+            "id": 1,
+            "created_at": store.get_unit(1).created_at,
+        }
+    )
