@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from tests.tm.test_tmx_checks import XML_LANG, parse_safely, tmx_problems
 from tm.errors import OutputError, TmError
 from tm.models import SegmentedText, SourceSpan, Status, TranslationUnit
 from tm.store import Store
@@ -21,6 +20,7 @@ from tm.tmx import (
     read_tmx,
     select_statuses,
 )
+from tm.tmx_check import XML_LANG, parse_safely, tmx_problems
 from tm.tmx_read import normalize_date
 
 DATA = Path(__file__).parent / "data" / "tmx"

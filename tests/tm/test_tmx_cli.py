@@ -7,10 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.tm.test_tmx_checks import tmx_problems
 from tm.models import Status
 from tm.store import Store
 from tm.tmx import read_tmx
+from tm.tmx_check import tmx_problems
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data" / "tmx"

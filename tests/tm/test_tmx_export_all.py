@@ -6,10 +6,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from tests.tm.test_tmx_checks import tmx_problems
 from tm.models import SegmentedText, SourceSpan, Status
 from tm.store import Store
 from tm.tmx import export_tmx
+from tm.tmx_check import tmx_problems
 
 
 def _statuses(path: Path) -> dict[str, str]:

@@ -1,0 +1,54 @@
+"""Check that the installed packages are exactly the ones requirements.lock pins.
+
+Run by .ci/run after the install: a lock entry that pip could not honour, or
+one that no longer belongs to the dependency tree, fails here with a message
+that names it, instead of a test failing later for a reason nobody can see.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+LOCK = Path(__file__).resolve().parents[1] / "requirements.lock"
+PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;#]+)")
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def main() -> int:
+    problems: list[str] = []
+    for number, line in enumerate(LOCK.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = PIN.match(line)
+        if match is None:
+            problems.append(f"line {number}: {line!r} is not a 'name==version' pin")
+            continue
+        name, pinned = match.groups()
+        try:
+            installed = version(name)
+        except PackageNotFoundError:
+            problems.append(f"line {number}: {name} {pinned} is pinned but not installed")
+            continue
+        if installed.split("+")[0] != pinned.split("+")[0]:
+            problems.append(f"line {number}: {name} is pinned to {pinned}, {installed} is installed")
+    if problems:
+        print(
+            "requirements.lock does not match what is installed:\n  "
+            + "\n  ".join(problems)
+            + "\nRefresh the lock with tools/lock (README, Development) and reinstall.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"requirements.lock: every pin installed ({LOCK.name})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
