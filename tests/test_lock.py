@@ -26,7 +26,9 @@ def test_every_declared_dependency_is_pinned() -> None:
     pyproject.toml without `tools/lock` shows up here."""
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     declared = project["dependencies"] + project["optional-dependencies"]["dev"]
-    names = {re.sub(r"[-_.]+", "-", re.split(r"[<>=!~\[; ]", d, maxsplit=1)[0]).lower() for d in declared}
+    names = {
+        re.sub(r"[-_.]+", "-", re.split(r"[<>=!~\[; ]", d, maxsplit=1)[0]).lower() for d in declared
+    }
     assert names - set(_lock_pins()) == set()
 
 
