@@ -85,7 +85,9 @@ def check_glossary(source: str, target: str, glossary: Any) -> list[QaIssue]:
             continue
         hit = result.hit
         entry = hit.entry
-        if entry.english.casefold() == hit.surface.casefold():
+        if result.untranslated:
+            message = f"“{result.untranslated}” is left untranslated: write “{entry.english}”."
+        elif entry.english.casefold() == hit.surface.casefold():
             message = f"“{entry.english}” is missing from the target."
         else:
             message = f"“{hit.surface}” should appear as “{entry.english}” in the target."

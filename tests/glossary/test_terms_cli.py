@@ -124,11 +124,13 @@ def test_cli_check_table_and_json(run, tmp_path: Path) -> None:  # type: ignore[
     lines = out.splitlines()
     assert lines[-1] == "hits: 3, agreed: 1, flagged: 2"
     assert sum(1 for line in lines if line.startswith("hits:")) == 1
-    assert "1\tMoskow\tMoscow\tFLAGGED: not in the English" in lines
+    assert "1\tMoskow\tMoscow\tFLAGGED: left untranslated (Moskow)" in lines
+    assert "2\tJakarta Utara\tNorth Jakarta\tFLAGGED: not in the English" in lines
     code, out, _ = run("check", str(src), str(tgt), "--format", "json")
     data = json.loads(out)
     assert (data["hits"], data["agreed"], data["flagged"]) == (3, 1, 2)
     assert data["checks"][0]["found"] == "French"
+    assert data["checks"][1]["untranslated"] == "Moskow"
 
 
 @pytest.mark.parametrize(

@@ -214,6 +214,7 @@ def register(app: typer.Typer) -> None:
                             "expected": c.expected,
                             "agreed": c.agreed,
                             "found": c.found,
+                            "untranslated": c.untranslated,
                         }
                         for n, c in rows
                     ],
@@ -221,7 +222,12 @@ def register(app: typer.Typer) -> None:
             )
             return
         for n, c in rows:
-            verdict = f"ok ({c.found})" if c.agreed else "FLAGGED: not in the English"
+            if c.agreed:
+                verdict = f"ok ({c.found})"
+            elif c.untranslated:
+                verdict = f"FLAGGED: left untranslated ({c.untranslated})"
+            else:
+                verdict = "FLAGGED: not in the English"
             typer.echo(f"{n}\t{c.hit.surface}\t{c.expected}\t{verdict}")
         typer.echo(f"hits: {len(rows)}, agreed: {agreed}, flagged: {len(rows) - agreed}")
 
