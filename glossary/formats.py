@@ -450,9 +450,13 @@ def _show(text: str) -> str:
 
 
 def _local(el: Any) -> str:
-    from lxml import etree
+    """An element's name without its namespace.
 
-    return str(etree.QName(el).localname)
+    Not ``etree.QName``: it raises ValueError on names libxml2 lets through
+    with a namespace warning, such as ``<:artifHeader>`` (found by fuzz_tbx).
+    """
+    tag = el.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 def _text(el: Any) -> str:

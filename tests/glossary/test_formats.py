@@ -315,6 +315,26 @@ def test_undeclared_entity_without_doctype_names_line_and_column(tmp_path: Path)
     assert "no element found" not in message
 
 
+@pytest.mark.parametrize(
+    ("tag", "message"),
+    [
+        (":artifHeader", "line 1, column 22 is not well-formed XML: Failed to parse QName"),
+        ("a:b", "line 1, column 13 is not well-formed XML: Namespace prefix a on b"),
+        ("termEntry:", "line 1, column 20 is not well-formed XML: Failed to parse QName"),
+    ],
+)
+def test_odd_element_names_are_clear_errors(tmp_path: Path, tag: str, message: str) -> None:
+    """Found by fuzz/fuzz_tbx.py: `<:artifHeader>` escaped as lxml's ValueError."""
+    text = (
+        f'<martif><{tag}/><text><body><termEntry id="c1">'
+        '<langSet xml:lang="id"><tig><term>Roma</term></tig></langSet>'
+        '<langSet xml:lang="en"><tig><term>Rome</term></tig></langSet>'
+        "</termEntry></body></text></martif>"
+    )
+    with pytest.raises(GlossaryError, match=message):
+        read_glossary(_write(tmp_path, "odd.tbx", text))
+
+
 def test_an_oversized_tbx_entry_is_refused(tmp_path: Path) -> None:
     tigs = "<tig><term>x</term></tig>" * 3000
     text = (
