@@ -389,3 +389,18 @@ def test_a_big_tbx_is_streamed_in_bounded_memory(tmp_path: Path) -> None:
     # The whole tree of this file takes about 12 times its size; streaming
     # keeps one entry at a time, plus the 12,000 entries read.
     assert grown_mb < size_mb, (grown_mb, size_mb)
+
+
+def test_tsv_and_csv_lines_missing_a_side_are_skipped_and_reported(tmp_path: Path) -> None:
+    tsv = read_glossary(_write(tmp_path, "g.utf8", "Roma\tRome\nMilano\t \n\tTurin\n"))
+    assert [e.source for e in tsv.entries] == ["Roma"]
+    assert tsv.skipped == ("line 2: no English target", "line 3: no Indonesian source")
+    csv_ = read_glossary(_write(tmp_path, "g.csv", "source,target\nRoma,Rome\nMilano,\n"))
+    assert [e.source for e in csv_.entries] == ["Roma"]
+    assert (csv_.skipped, csv_.skipped_count) == (("line 3: no English target",), 1)
+
+
+def test_skipped_entries_shown_are_capped_but_all_counted(tmp_path: Path) -> None:
+    lines = "Roma\tRome\n" + "".join(f"Kota {n}\t\n" for n in range(150))
+    result = read_glossary(_write(tmp_path, "g.utf8", lines))
+    assert (len(result.skipped), result.skipped_count) == (100, 150)

@@ -165,7 +165,7 @@ def test_real_tm_command_errors(tmp_path: Path, args: list[str], message: str) -
 
 
 def test_cli_import_skips_incomplete_tbx_entries_and_names_them(run) -> None:  # type: ignore[no-untyped-def]
-    """Issue 12 item 15: an SDL MultiTerm-like TBX with empty <term/>s imports its complete entries."""
+    """Issue 12 item 15: a MultiTerm-like TBX with empty <term/>s imports its complete entries."""
     code, _, err = run("import", str(DATA / "multiterm_empty_terms.tbx"))
     assert code == 0, err
     assert "skipped entry c2 (line 19): no English term (an empty <term/>)" in err
