@@ -586,13 +586,13 @@ def _write_tbx(entries: Sequence[TermEntry]) -> str:
         if e.comment:
             etree.SubElement(concept, "note").text = e.comment
         _lang_set(concept, "id", e.source_forms)
-        english = _lang_set(concept, "en", (e.target,))
         # Accepted variants and adjectives are not <term>s: OmegaT offers every
         # English <term> of an entry as a translation (the adjective "African"
-        # for "Afrika"). As descrips it shows them in the entry's comment.
-        for kind, forms in (("variant", e.target_variants), ("adjective", e.adjectives)):
-            for form in forms:
-                etree.SubElement(english, "descrip", type=kind).text = form
+        # for "Afrika"). As descrips it shows them in the entry's comment
+        # ("adjective: African"). The DTD puts a langSet's descrips before its tigs.
+        descrips = [("variant", v) for v in e.target_variants]
+        descrips += [("adjective", a) for a in e.adjectives]
+        _lang_set(concept, "en", (e.target,), descrips)
     body_xml = str(etree.tostring(root, encoding="unicode", pretty_print=True))
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -600,11 +600,14 @@ def _write_tbx(entries: Sequence[TermEntry]) -> str:
     )
 
 
-def _lang_set(concept: Any, lang: str, terms: Sequence[str]) -> Any:
+def _lang_set(
+    concept: Any, lang: str, terms: Sequence[str], descrips: Sequence[tuple[str, str]] = ()
+) -> None:
     from lxml import etree
 
     lang_set = etree.SubElement(concept, "langSet")
     lang_set.set(_XML_LANG, lang)
+    for kind, text in descrips:
+        etree.SubElement(lang_set, "descrip", type=kind).text = text
     for text in terms:
         etree.SubElement(etree.SubElement(lang_set, "tig"), "term").text = text
-    return lang_set

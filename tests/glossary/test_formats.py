@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -107,10 +109,45 @@ def test_omegat_is_offered_only_the_preferred_english_not_variants_or_adjectives
     # ...and the variants and adjectives are still there, as descrips OmegaT
     # shows in the entry's comment ("adjective: African").
     root = etree.fromstring(tbx.encode("utf-8"))
+    # (in the order TBXcoreStructV02.dtd gives a langSet: descrips, then tigs)
     en = root.findall("text/body/termEntry")[-1].findall("langSet")[1]
-    assert [(d.get("type"), d.text) for d in en.findall("descrip")] == [
-        ("variant", "the African continent"),
-        ("adjective", "African"),
+    assert [(c.tag, c.get("type"), "".join(c.itertext()).strip()) for c in en] == [
+        ("descrip", "variant", "the African continent"),
+        ("descrip", "adjective", "African"),
+        ("tig", None, "Africa"),
+    ]
+
+
+OMEGAT_JAR = Path("/usr/share/omegat/OmegaT.jar")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (OMEGAT_JAR.is_file() and shutil.which("javac")),
+    reason="needs OmegaT (Debian package omegat, 3.6) and a JDK",
+)
+def test_real_omegat_offers_only_the_preferred_english(tmp_path: Path) -> None:
+    """OmegaT's own TBX reader, run on our export: no variant or adjective as a translation."""
+    afrika = TermEntry(
+        "user:Afrika", "continent", ("Afrika",), "Africa", adjectives=("African",), origin="user"
+    )
+    tbx = _write(tmp_path, "g.tbx", write_glossary([ENTRIES[0], afrika], "tbx"))
+    shutil.copy(DATA / "omegat" / "ReadTbx.java", tmp_path)
+    classpath = f"{OMEGAT_JAR}{os.pathsep}{tmp_path}"
+    subprocess.run(["javac", "-cp", classpath, "ReadTbx.java"], cwd=tmp_path, check=True)
+    out = subprocess.run(
+        ["java", "-cp", classpath, "ReadTbx", str(tbx)],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert out.splitlines() == [
+        "Moskow = Moscow   [comment: subjectField: city | capital of Russia | "
+        "variant: Kremlin | adjective: Muscovite]",
+        "Moskwa = Moscow   [comment: subjectField: city | capital of Russia | "
+        "variant: Kremlin | adjective: Muscovite]",
+        "Afrika = Africa   [comment: subjectField: continent | adjective: African]",
     ]
 
 
