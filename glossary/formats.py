@@ -280,11 +280,9 @@ def _read_tbx(path: Path, skips: _Skips) -> list[TermEntry]:
     size = 0
     try:
         for event, el in context:
-            if event == "start":
-                if root is None:
-                    root = el
-                    _check_tbx_root(el, path)
-                elif entry is not None:
+            if entry is not None:
+                # Inside the entry being read: it is kept whole until it ends.
+                if event == "start":
                     size += 1
                     if size > MAX_ENTRY_ELEMENTS:
                         raise GlossaryError(
@@ -293,24 +291,36 @@ def _read_tbx(path: Path, skips: _Skips) -> list[TermEntry]:
                             "a glossary entry holds a few terms and notes. The file was refused "
                             "and nothing was imported."
                         )
+                    continue
+                if el is not entry:
+                    continue
+                for node in entry.iter(etree.Entity):
+                    raise _entity_error(node, path)
+                try:
+                    entries.append(_tbx_entry(entry, path))
+                except _Incomplete as exc:
+                    where = f"entry {_show(entry.get('id', '?'))} (line {entry.sourceline})"
+                    skips.add(f"{where}: {exc}")
+                entry = None
+            elif event == "start":
+                if root is None:
+                    root = el
+                    _check_tbx_root(el, path)
                 elif _local(el) in _ENTRY_TAGS:
                     entry, size = el, 0
                 continue
-            _refuse_entity_nodes(el, path)
-            if el is entry:
-                try:
-                    entries.append(_tbx_entry(el, path))
-                except _Incomplete as exc:
-                    skips.add(f"entry {_show(el.get('id', '?'))} (line {el.sourceline}): {exc}")
-                entry = None
-            elif entry is not None:
-                continue  # part of the entry being read: kept until the entry ends
+            else:
+                for node in el:
+                    if isinstance(node, etree._Entity):
+                        raise _entity_error(node, path)
             if el is root:
                 continue
             # Keep memory flat: empty this element and drop the siblings before it.
             el.clear(keep_tail=False)
             parent = el.getparent()
-            while el.getprevious() is not None:
+            while (previous := el.getprevious()) is not None:
+                if isinstance(previous, etree._Entity):
+                    raise _entity_error(previous, path)
                 del parent[0]
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(path, exc, context.error_log) from None
@@ -340,21 +350,16 @@ def _check_tbx_root(root: Any, path: Path) -> None:
         )
 
 
-def _refuse_entity_nodes(el: Any, path: Path) -> None:
-    """Refuse an entity reference the parser kept unexpanded (``&u;``) inside ``el``."""
-    from lxml import etree
-
-    for child in el:
-        if isinstance(child, etree._Entity):
-            reference = str(child)
-            line = child.sourceline
-            column = _find_on_line(path, line, reference.encode("utf-8", "replace"))
-            raise GlossaryError(
-                f"{path}{_where(line, column)} uses the entity reference {_show(reference)}. "
-                "tm never expands entities (they can read local files or explode in size), "
-                "so the file was refused and nothing was imported. Replace the entity with "
-                "the character it stands for."
-            )
+def _entity_error(node: Any, path: Path) -> GlossaryError:
+    """The error for an entity reference the parser kept unexpanded (``&u;``)."""
+    reference = str(node)
+    line, column = _find_near_line(path, node.sourceline, reference.encode("utf-8", "replace"))
+    return GlossaryError(
+        f"{path}{_where(line, column)} uses the entity reference {_show(reference)}. "
+        "tm never expands entities (they can read local files or explode in size), "
+        "so the file was refused and nothing was imported. Replace the entity with "
+        "the character it stands for."
+    )
 
 
 def _where(line: int | None, column: int | None) -> str:
@@ -385,17 +390,20 @@ def _column(raw: bytes, needle: bytes) -> int | None:
     return None if at < 0 else len(raw[:at].decode("utf-8", "replace")) + 1
 
 
-def _find_on_line(path: Path, line: int | None, needle: bytes) -> int | None:
-    """The 1-based column of ``needle`` on ``line`` of the file, or None."""
+def _find_near_line(path: Path, line: int | None, needle: bytes) -> tuple[int | None, int | None]:
+    """Line and 1-based column of ``needle`` on ``line`` or the two lines after it.
+
+    libxml2 sometimes gives an entity reference the line of the node before it.
+    """
     if not line:
-        return None
+        return None, None
     try:
-        for number, raw in _lines(path, line):
-            if number == line:
-                return _column(raw, needle)
+        for number, raw in _lines(path, line + 2):
+            if number >= line and (column := _column(raw, needle)) is not None:
+                return number, column
     except OSError:
         pass
-    return None
+    return line, None
 
 
 def _find_in_prolog(
@@ -464,59 +472,85 @@ def _text(el: Any) -> str:
     return " ".join("".join(el.itertext()).split())
 
 
-def _lang_of(el: Any) -> str:
-    while el is not None and _local(el) not in _LANG_TAGS:
-        el = el.getparent()
-    if el is None:
-        return ""
+def _lang_code(el: Any) -> str:
+    """``id``, ``en`` or another primary language code of a langSet/langSec."""
     lang = (el.get(_XML_LANG) or el.get("lang") or "").lower().replace("_", "-").split("-")[0]
     return {"in": "id", "ind": "id", "eng": "en"}.get(lang, lang)
 
 
-def _tbx_entry(concept: Any, path: Path) -> TermEntry:
-    terms: dict[str, list[tuple[str, dict[str, str]]]] = {"id": [], "en": []}
-    empty: set[str] = set()
-    variants: list[str] = []
-    adjectives: list[str] = []
-    kind, comment, check_only = "user", "", False
-    for el in concept.iter():
-        if not isinstance(el.tag, str):
-            continue
-        name = _local(el)
-        if name in ("descrip", "subjectField") and (
-            name == "subjectField" or el.get("type") == "subjectField"
-        ):
-            kind = _text(el) or kind
-        elif name == "note" and _local(el.getparent()) in _ENTRY_TAGS:
-            comment = _text(el)
-        elif (name == "admin" and el.get("type") == "projectSubset") or name == "projectSubset":
-            check_only = _text(el) == "check-only"
-        elif name == "descrip" and el.get("type") in ("variant", "adjective"):
-            # How tm writes accepted English forms and adjectives: beside the one
-            # English <term>, so that OmegaT does not offer them as translations.
-            if _lang_of(el) == "en" and _text(el):
-                (variants if el.get("type") == "variant" else adjectives).append(_text(el))
-        elif name == "term":
-            lang, value = _lang_of(el), _text(el)
-            if lang not in terms:
+@dataclass(slots=True)
+class _EntryParts:
+    terms: dict[str, list[tuple[str, dict[str, str]]]] = field(
+        default_factory=lambda: {"id": [], "en": []}
+    )
+    empty: set[str] = field(default_factory=set)
+    variants: list[str] = field(default_factory=list)
+    adjectives: list[str] = field(default_factory=list)
+    kind: str = "user"
+    comment: str = ""
+    check_only: bool = False
+
+    def admin(self, el: Any, name: str) -> None:
+        """Entry-level data: subject field (our type) and the check-only subset."""
+        if name == "subjectField" or (name == "descrip" and el.get("type") == "subjectField"):
+            self.kind = _text(el) or self.kind
+        elif name == "projectSubset" or (name == "admin" and el.get("type") == "projectSubset"):
+            self.check_only = _text(el) == "check-only"
+
+    def lang_section(self, section: Any, lang: str) -> None:
+        for el in section.iter():
+            if not isinstance(el.tag, str):
                 continue
-            if not value:
-                empty.add(lang)
-                continue
-            notes = {}
-            for sib in el.getparent():
-                if sib is el or not isinstance(sib.tag, str):
+            name = _local(el)
+            if name == "term":
+                value = _text(el)
+                if not value:
+                    self.empty.add(lang)
                     continue
-                sib_name = _local(sib)
-                key = sib.get("type") if sib_name == "termNote" else sib_name
-                if key:
-                    notes[key] = _text(sib)
-            terms[lang].append((value, notes))
+                notes = {}
+                for sib in el.getparent():
+                    if sib is el or not isinstance(sib.tag, str):
+                        continue
+                    sib_name = _local(sib)
+                    key = sib.get("type") if sib_name == "termNote" else sib_name
+                    if key:
+                        notes[key] = _text(sib)
+                self.terms[lang].append((value, notes))
+            elif name == "descrip" and el.get("type") in ("variant", "adjective"):
+                # How tm writes accepted English forms and adjectives: beside the
+                # one English <term>, so that OmegaT does not offer them as translations.
+                if lang == "en" and _text(el):
+                    kind = el.get("type")
+                    (self.variants if kind == "variant" else self.adjectives).append(_text(el))
+            else:
+                self.admin(el, name)
+
+
+def _tbx_entry(concept: Any, path: Path) -> TermEntry:
+    parts = _EntryParts()
+    for child in concept:
+        if not isinstance(child.tag, str):
+            continue
+        name = _local(child)
+        if name in _LANG_TAGS:
+            lang = _lang_code(child)
+            if lang in parts.terms:  # other languages are not read at all
+                parts.lang_section(child, lang)
+        elif name == "note":
+            parts.comment = _text(child)
+        else:
+            for el in child.iter():
+                if isinstance(el.tag, str):
+                    parts.admin(el, _local(el))
+    terms = parts.terms
     for lang, what in (("id", "Indonesian"), ("en", "English")):
         if not terms[lang]:
-            raise _Incomplete(f"no {what} term" + (" (an empty <term/>)" if lang in empty else ""))
+            empty = " (an empty <term/>)" if lang in parts.empty else ""
+            raise _Incomplete(f"no {what} term{empty}")
     english = [t for t, n in terms["en"] if n.get("partOfSpeech") != "adjective"]
-    adjectives += [t for t, n in terms["en"] if n.get("partOfSpeech") == "adjective"]
+    adjectives = parts.adjectives + [
+        t for t, n in terms["en"] if n.get("partOfSpeech") == "adjective"
+    ]
     preferred = next(
         (t for t, n in terms["en"] if n.get("administrativeStatus") == _PREFERRED), None
     ) or (english[0] if english else terms["en"][0][0])
@@ -524,12 +558,14 @@ def _tbx_entry(concept: Any, path: Path) -> TermEntry:
     return _entry(
         sources[0],
         preferred,
-        type=kind,
+        type=parts.kind,
         source_forms_extra=tuple(sources[1:]),
-        target_variants=tuple(dict.fromkeys(t for t in (*english, *variants) if t != preferred)),
+        target_variants=tuple(
+            dict.fromkeys(t for t in (*english, *parts.variants) if t != preferred)
+        ),
         adjectives=tuple(dict.fromkeys(a for a in adjectives if a != preferred)),
-        check_only=check_only,
-        comment=comment,
+        check_only=parts.check_only,
+        comment=parts.comment,
     )
 
 

@@ -323,6 +323,32 @@ def test_entity_reference_in_tbx_is_refused_with_line_and_column() -> None:
     assert "&u;" in message and "nothing was imported" in message
 
 
+ENTRY = (
+    '<termEntry id="c{n}"><langSet xml:lang="id"><tig><term>Roma</term></tig></langSet>'
+    '<langSet xml:lang="en"><tig><term>Rome</term></tig></langSet></termEntry>'
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        (ENTRY.format(n=1) + "\n&u;" + ENTRY.format(n=2), "line 5, column 1"),
+        ("<martifHeader><p>&u;</p></martifHeader><text><body>", "line 3, column 26"),
+        (ENTRY.format(n=1).replace("<tig>", "<tig>&u;", 1), "line 4, column 48"),
+    ],
+)
+def test_entity_references_anywhere_in_tbx_are_refused(
+    tmp_path: Path, body: str, where: str
+) -> None:
+    if "<text>" in body:
+        text = f"<martif>{body}{ENTRY.format(n=1)}</body></text></martif>\n"
+    else:
+        text = f"<martif><text><body>\n{body}\n</body></text></martif>\n"
+    path = _write(tmp_path, "e.tbx", '<!DOCTYPE martif SYSTEM "x.dtd">\n\n' + text)
+    with pytest.raises(GlossaryError, match=f"{where} uses the entity reference &u;"):
+        read_glossary(path)
+
+
 @pytest.mark.parametrize(
     ("doctype", "where"),
     [
