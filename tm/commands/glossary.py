@@ -137,20 +137,36 @@ def register(app: typer.Typer) -> None:
         replace: Annotated[
             bool, typer.Option("--replace", help="On conflict, the file's target wins.")
         ] = False,
+        encoding: Annotated[
+            str | None,
+            typer.Option(
+                "--encoding",
+                help="Encoding of a TSV/CSV file (default: UTF-8, or UTF-16 with a BOM).",
+            ),
+        ] = None,
     ) -> None:
-        """Import terms from an OmegaT TSV, CSV or TBX (2 or 3) file."""
+        """Import terms from an OmegaT TSV, CSV or TBX (2 or 3) file.
+
+        Incomplete entries (an empty term, a line without its English) are
+        skipped and listed; the complete ones are imported.
+        """
         from glossary.formats import read_glossary
         from tm.terms import import_terms
 
-        result = read_glossary(file, format.value)
+        result = read_glossary(file, format.value, encoding=encoding)
         report = import_terms(
             open_store(ctx), result.entries, conflicts=result.conflicts, replace=replace
         )
         for conflict in report.conflicts:
-            err_console.print(f"conflict: {conflict}", markup=False)
-        err_console.print(
+            _say(f"conflict: {conflict}")
+        for skipped in result.skipped:
+            _say(f"skipped {skipped}")
+        if result.skipped_count > len(result.skipped):
+            _say(f"... and {result.skipped_count - len(result.skipped):,} more skipped")
+        _say(
             f"imported {file}: added {report.added}, updated {report.updated}, "
-            f"unchanged {report.unchanged}, conflicts {len(report.conflicts)}"
+            f"unchanged {report.unchanged}, conflicts {len(report.conflicts)}, "
+            f"skipped {result.skipped_count}"
         )
 
     @glossary_app.command("export")
@@ -230,6 +246,11 @@ def register(app: typer.Typer) -> None:
                 verdict = "FLAGGED: not in the English"
             typer.echo(f"{n}\t{c.hit.surface}\t{c.expected}\t{verdict}")
         typer.echo(f"hits: {len(rows)}, agreed: {agreed}, flagged: {len(rows) - agreed}")
+
+
+def _say(line: str) -> None:
+    """One line on stderr, printed as it is: never read as markup, never wrapped."""
+    err_console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def _read_lines(path: Path) -> list[str]:
