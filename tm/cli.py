@@ -8,6 +8,7 @@ textual at import time, so `tm --help` starts fast.
 from __future__ import annotations
 
 import importlib
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -81,6 +82,14 @@ def main(argv: list[str] | None = None) -> None:
         app(args=argv, prog_name="tm")
     except TmError as exc:
         fail(str(exc), exc.exit_code)
+    except sqlite3.Error as exc:
+        # A SQLite error no store call turned into a TmError (a damaged page
+        # met by a direct query): the same one-paragraph store error.
+        from tm.commands.common import opened_paths
+        from tm.store import store_error
+
+        error = store_error(exc, opened_paths[-1] if opened_paths else None, "use")
+        fail(str(error), error.exit_code)
     except KeyboardInterrupt:
         fail("Interrupted. Work committed so far is kept; run the command again to go on.", 130)
     except BrokenPipeError:
