@@ -156,9 +156,20 @@ def check_index(store: Store) -> list[str]:
     problems: list[str] = []
     with store.reading() as conn:
         try:
-            conn.execute("INSERT INTO units_fts (units_fts, rank) VALUES ('integrity-check', 1)")
+            # A read, although SQLite spells it as an INSERT: not possible on a
+            # read-only store (the caller says so).
+            if not store.read_only:
+                conn.execute(
+                    "INSERT INTO units_fts (units_fts, rank) VALUES ('integrity-check', 1)"
+                )
         except sqlite3.DatabaseError as exc:
             problems.append(f"the full-text index does not match the units ({exc})")
+        missing = _missing_triggers(conn)
+        if missing:
+            problems.append(
+                "the triggers that keep the full-text index current are missing: "
+                + ", ".join(missing)
+            )
         meta = dict(conn.execute("SELECT key, value FROM fuzzy_meta").fetchall())
         top = int(meta.get("built_max_id", 0))
         stale = frozenset(int(r[0]) for r in conn.execute("SELECT unit_id FROM fuzzy_stale"))
@@ -197,9 +208,27 @@ def check_index(store: Store) -> list[str]:
     return problems
 
 
+# The triggers that keep the full-text index current (migration 2).
+_FTS_TRIGGERS = {
+    "units_fts_insert": FTS_INSERT_TRIGGER,
+    "units_fts_delete": FTS_DELETE_TRIGGER,
+    "units_fts_update": FTS_UPDATE_TRIGGER,
+}
+
+
+def _missing_triggers(conn: sqlite3.Connection) -> list[str]:
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    return [name for name in _FTS_TRIGGERS if name not in present]
+
+
 def rebuild_index(store: Store) -> None:
-    """Rebuild both indexes (full-text and fuzzy snapshot) from the units table."""
+    """Rebuild both indexes (full-text and fuzzy snapshot) from the units table.
+
+    Triggers that keep the full-text index current come back if they are missing.
+    """
     with store.atomic() as conn:
+        for name in _missing_triggers(conn):
+            conn.execute(_FTS_TRIGGERS[name])
         conn.execute("INSERT INTO units_fts (units_fts) VALUES ('rebuild')")
         rebuild_snapshot(store)
 

@@ -146,7 +146,7 @@ def writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
-def _file_uri(path: Path, **params: str) -> str:
+def file_uri(path: Path, **params: str) -> str:
     from urllib.parse import quote, urlencode
 
     return f"file:{quote(str(path.resolve()))}?{urlencode(params)}"
@@ -235,7 +235,7 @@ class Store:
 
     def _connect_read_only(self, timeout: float) -> sqlite3.Connection:
         conn = sqlite3.connect(
-            _file_uri(self.path, mode="ro"), timeout=timeout, isolation_level=None, uri=True
+            file_uri(self.path, mode="ro"), timeout=timeout, isolation_level=None, uri=True
         )
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -248,7 +248,7 @@ class Store:
         # (-shm) beside it. Nothing can be writing there, so read it as an
         # immutable file.
         return sqlite3.connect(
-            _file_uri(self.path, mode="ro", immutable="1"),
+            file_uri(self.path, mode="ro", immutable="1"),
             timeout=timeout,
             isolation_level=None,
             uri=True,

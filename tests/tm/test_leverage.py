@@ -416,7 +416,7 @@ def test_lookup_batch_reads_one_consistent_index_while_an_import_commits(
     baseline = leverage.lookup(store, query, limit=3)
     assert baseline
     other = Store(store.path)
-    calls = []
+    calls: list[str] = []
     find_exact = store.find_exact_units
 
     def find_exact_then_import(source: str) -> list[TranslationUnit]:

@@ -268,3 +268,100 @@ def test_full_disk_inside_nested_transactions(store: Store) -> None:
     store.conn.execute("PRAGMA max_page_count = 1073741823")
     store.add_unit(TranslationUnit("Halo.", "Hello."))
     assert store.unit_count() == 1
+
+
+# -- item 7: a damaged store, and tm check -----------------------------------------
+
+
+def _damage_table(path: Path, table: str) -> None:
+    """Overwrite the root page of a table with garbage, as a bad disk sector would."""
+    conn = sqlite3.connect(path)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    conn.close()
+    assert not Path(f"{path}-wal").exists()  # everything is in the main file
+    with path.open("r+b") as handle:
+        handle.seek((root - 1) * page_size)
+        handle.write(bytes((i * 37 + 11) % 256 for i in range(page_size)))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A store with a document and a memory of 3000 units (many pages)."""
+    path = tmp_path / "tm.sqlite"
+    with Store(path) as s:
+        s.add_document("a.txt", _text("Banjir di Jakarta.", "Hujan deras."), sha256="x")
+        s.add_units(_units(3000))
+    return path
+
+
+def test_check_says_an_intact_store_is_intact(
+    capsys: pytest.CaptureFixture[str], project: Path
+) -> None:
+    code, out, err = tm(capsys, "--db", str(project), "check")
+    assert code == 0, out + err
+    assert "File (SQLite integrity_check): ok" in out
+    assert "Indexes: ok" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("concordance", "banjir"),
+        ("export", "--all", "--format", "tmx", "--out", "all.tmx"),
+        ("import", "mem.tmx"),
+        ("analyze", "a.txt"),
+    ],
+    ids=["concordance", "export", "import-tmx", "analyze"],
+)
+def test_a_damaged_store_gives_one_paragraph_naming_tm_check(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    project: Path,
+    args: tuple[str, ...],
+) -> None:
+    monkeypatch.chdir(project.parent)
+    Path("mem.tmx").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="t" '
+        'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="id" '
+        'datatype="plaintext"/><body><tu><tuv xml:lang="id"><seg>Banjir di Bogor.</seg></tuv>'
+        '<tuv xml:lang="en"><seg>Floods in Bogor.</seg></tuv></tu></body></tmx>\n',
+        encoding="utf-8",
+    )
+    _damage_table(project, "units")
+    code, _, err = tm(capsys, "--db", str(project), *args)
+    assert_one_paragraph(code, err, "damaged", "tm check", str(project))
+
+
+def test_check_reports_a_damaged_page_and_how_to_recover(
+    capsys: pytest.CaptureFixture[str], project: Path
+) -> None:
+    _damage_table(project, "units")
+    code, out, err = tm(capsys, "--db", str(project), "check")
+    assert code == 1, out + err
+    assert "File (SQLite integrity_check): DAMAGED" in out
+    assert "How to recover" in out and ".recover" in out and "tm export --all" in out
+    # --rebuild-index refuses: the units themselves are damaged.
+    code, out, _ = tm(capsys, "--db", str(project), "check", "--rebuild-index")
+    assert code == 1
+    assert "was not rebuilt" in out
+
+
+def test_check_finds_an_index_out_of_step_and_rebuilds_it(
+    capsys: pytest.CaptureFixture[str], project: Path
+) -> None:
+    from tm import leverage
+
+    with Store(project) as s:
+        leverage.rebuild_snapshot(s)
+        with s.atomic() as conn:
+            conn.execute("DROP TRIGGER units_fts_delete")
+            conn.execute("DELETE FROM units WHERE id <= 10")
+    code, out, _ = tm(capsys, "--db", str(project), "check")
+    assert code == 1
+    assert "Indexes: OUT OF STEP" in out and "--rebuild-index" in out
+    code, out, _ = tm(capsys, "--db", str(project), "check", "--rebuild-index")
+    assert code == 0, out
+    assert "Indexes: ok" in out
+    code, out, _ = tm(capsys, "--db", str(project), "check")
+    assert code == 0, out
