@@ -33,12 +33,12 @@ from typing import Any
 from tm.errors import InputError
 from tm.match import (
     BAND_ORDER,
-    QUICK_WORD_RE,
     TERM_RE,
     Band,
     CandidateIndex,
     band_for,
     index_terms,
+    quick_length,
 )
 from tm.migrations import FTS_DELETE_TRIGGER, FTS_INSERT_TRIGGER, FTS_UPDATE_TRIGGER
 from tm.models import Match, MatchKind, TranslationUnit
@@ -93,7 +93,7 @@ def _build_postings(
         for uid, source in rows:
             if uid in skip:
                 continue
-            lengths[uid] = min(len(QUICK_WORD_RE.findall(source)), 65_535)
+            lengths[uid] = min(quick_length(source), 65_535)
             ids = [term_ids.setdefault(t, len(term_ids)) for t in set(_snapshot_terms(source))]
             pair_terms.extend(ids)
             pair_units.extend([uid] * len(ids))
