@@ -8,6 +8,7 @@ textual at import time, so `tm --help` starts fast.
 from __future__ import annotations
 
 import importlib
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -15,7 +16,7 @@ from typing import Annotated
 import typer
 
 from tm import __version__
-from tm.commands import documents, glossary, leverage, model, qa, translate
+from tm.commands import check, documents, glossary, leverage, model, qa, translate
 from tm.errors import TmError
 
 app = typer.Typer(
@@ -56,7 +57,7 @@ def _root(
     ctx.obj = {"db": str(db) if db else None}
 
 
-for _commands in (documents, translate, model, glossary, leverage, qa):
+for _commands in (documents, translate, model, glossary, leverage, qa, check):
     _commands.register(app)
 
 # The review UI registers its own command, loaded by name: the core never
@@ -81,6 +82,14 @@ def main(argv: list[str] | None = None) -> None:
         app(args=argv, prog_name="tm")
     except TmError as exc:
         fail(str(exc), exc.exit_code)
+    except sqlite3.Error as exc:
+        # A SQLite error no store call turned into a TmError (a damaged page
+        # met by a direct query): the same one-paragraph store error.
+        from tm.commands.common import opened_paths
+        from tm.store import store_error
+
+        error = store_error(exc, opened_paths[-1] if opened_paths else None, "use")
+        fail(str(error), error.exit_code)
     except KeyboardInterrupt:
         fail("Interrupted. Work committed so far is kept; run the command again to go on.", 130)
     except BrokenPipeError:

@@ -44,3 +44,15 @@ class GlossaryError(TmError):
 
 class OutputError(TmError):
     """An output file cannot be written."""
+
+
+class StoreFullError(StoreError):
+    """The disk holding the store is full (or the store reached its size limit)."""
+
+
+class StoreDamagedError(StoreError):
+    """The store file is damaged; `tm check` says what is readable."""
+
+
+class NotAStoreError(StoreError):
+    """The file named as the store is not a tm store (another app's file, a typo)."""

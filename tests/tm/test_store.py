@@ -12,7 +12,7 @@ import pytest
 from tm.errors import NotFoundError, StoreBusyError, StoreError
 from tm.migrations import MIGRATIONS
 from tm.models import SegmentedText, SourceSpan, Status, TranslationUnit
-from tm.store import Store
+from tm.store import APPLICATION_ID, Store
 
 
 def _text(*sentences: str) -> SegmentedText:
@@ -51,7 +51,9 @@ def test_old_store_is_migrated_forward(store_path: Path) -> None:
 
 
 def test_store_from_a_newer_tm_is_refused(store_path: Path) -> None:
+    # A newer tm marks its stores as ours, like this one does.
     conn = sqlite3.connect(store_path)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.execute("PRAGMA user_version = 999")
     conn.close()
     with pytest.raises(StoreError, match="newer version"):

@@ -12,8 +12,7 @@ import typer
 from rich.console import Console
 
 from tm.atomicfile import atomic_write_bytes
-from tm.errors import NotFoundError
-from tm.store import Store, default_db_path
+from tm.store import Store, default_db_path, writable
 
 
 class OutputFormat(StrEnum):
@@ -36,19 +35,48 @@ def db_path(ctx: typer.Context) -> Path:
     return Path(path) if path else default_db_path()
 
 
-def open_store(ctx: typer.Context, *, must_exist: bool = False) -> Store:
-    """Open the store for this invocation, creating it unless ``must_exist``.
+# Commands that only read the store: they never create one (a typo in --db
+# must not leave an empty store behind) and they work on a read-only file or
+# mount. Keyed by the command path without the program name.
+READ_ONLY_COMMANDS = frozenset(
+    {
+        "docs",
+        "export",
+        "concordance",
+        "analyze",
+        "qa",
+        "check",
+        "glossary list",
+        "glossary export",
+    }
+)
 
-    Commands that only read pass ``must_exist`` so that a typo in --db never
-    leaves an empty store behind.
+# Stores opened by this process, newest last: the CLI names the store in the
+# message of a SQLite error that escapes a command (tm.cli.main).
+opened_paths: list[Path] = []
+
+
+def _command_name(ctx: typer.Context) -> str:
+    return " ".join(ctx.command_path.split()[1:])
+
+
+def open_store(
+    ctx: typer.Context, *, must_exist: bool = False, read_only: bool | None = None
+) -> Store:
+    """Open the store for this invocation.
+
+    A command that only reads (``READ_ONLY_COMMANDS``, or ``must_exist``)
+    never creates a store, and opens it read-only where the file or its
+    folder cannot be written (a read-only mount, a colleague's file).
+    ``read_only`` forces either way.
     """
     path = db_path(ctx)
-    if must_exist and not path.exists():
-        raise NotFoundError(
-            f"There is no store at {path} yet. Run the command in your project folder, "
-            "point --db (or TM_DB) at your store, or create one with `tm import FILE`."
-        )
-    store = Store(path)
+    reads_only = _command_name(ctx) in READ_ONLY_COMMANDS
+    create = not (must_exist or reads_only or read_only)
+    if read_only is None:
+        read_only = (reads_only or must_exist) and path.exists() and not writable(path)
+    opened_paths.append(path)
+    store = Store(path, read_only=read_only, create=create)
     ctx.call_on_close(store.close)
     return store
 
