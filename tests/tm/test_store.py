@@ -112,6 +112,7 @@ def test_confirm_writes_unit_with_context_and_fills_repetitions(store: Store) ->
     assert filled == [last.id]
     seg = store.get_segment(first.id)
     assert (seg.status, seg.target) == (Status.TRANSLATED, "Hello.")
+    assert seg.unit_id is not None
     unit = store.get_unit(seg.unit_id)
     assert (unit.source, unit.target, unit.created_by) == ("Halo.", "Hello.", "ana")
     assert (unit.context_prev, unit.context_next, unit.document) == (None, "Apa kabar?", "d.txt")
