@@ -219,7 +219,11 @@ FETCH_MIN_DF = 5_000
 # How many of the best-counted candidates are scored.
 MAX_CANDIDATES = 300
 # Candidates whose quick word score is this far below the threshold are not
-# scored exactly (Moses tokenization is the costly step).
+# scored exactly (Moses tokenization is the costly step). The quick words
+# follow Moses closely (see quick_words), so the quick score is at or above
+# the exact one on ordinary text; the margin absorbs what still differs
+# (Moses keeps "Jakarta--Bogor" one token, for one). Two such tokens in a
+# query can still cost a unit sharing only half its words more than this.
 QUICK_MARGIN = 10
 
 TERM_RE = re.compile(r"[^\W_]+")

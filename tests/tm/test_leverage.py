@@ -58,6 +58,32 @@ def test_unconfirmed_machine_drafts_are_never_exact_matches(store: Store) -> Non
     assert (best.score, best.target) == (100, RICE_EN)
 
 
+@pytest.mark.parametrize("status", [Status.APPROVED, Status.TRANSLATED])
+def test_confirmed_units_are_never_penalised_like_drafts(store: Store, status: Status) -> None:
+    """Approved (reviewed) units count as fully as translated ones: in context,
+    exact, fuzzy and in the analysis; only drafts lose UNCONFIRMED_PENALTY."""
+    near = RICE.replace("naik", "turun")  # one word of ten: 90
+    store.add_unit(
+        _unit(RICE, RICE_EN, status=status, context_prev="Pasar ramai.", context_next="Sepi.")
+    )
+    in_context = leverage.lookup(store, RICE, "Pasar ramai.", "Sepi.")
+    assert [(m.score, m.kind) for m in in_context] == [(101, MatchKind.IN_CONTEXT)]
+    exact = leverage.lookup(store, RICE)
+    assert [(m.score, m.kind) for m in exact] == [(100, MatchKind.EXACT)]
+    fuzzy = leverage.lookup(store, near, threshold=90)
+    assert [(m.score, m.kind) for m in fuzzy] == [(90, MatchKind.FUZZY)]
+    report = leverage.analyze(store, [RICE, near])
+    assert [r.score for r in report.segments] == [100, 90]
+    # The same memory as a draft: every score loses the penalty.
+    with store.atomic() as conn:
+        conn.execute("UPDATE units SET status = 'draft'")
+    penalty = leverage.UNCONFIRMED_PENALTY
+    assert [m.score for m in leverage.lookup(store, RICE, "Pasar ramai.", "Sepi.")] == [
+        100 - penalty
+    ]
+    assert [m.score for m in leverage.lookup(store, near, threshold=80)] == [90 - penalty]
+
+
 def test_in_context_duplicate_of_a_newer_exact_unit_wins(store: Store) -> None:
     store.add_unit(_unit(RICE, RICE_EN, context_prev="Pasar ramai.", context_next="Pedagang."))
     store.add_unit(_unit(RICE, RICE_EN, changed_at="20990101T000000Z"))

@@ -365,3 +365,71 @@ def test_check_finds_an_index_out_of_step_and_rebuilds_it(
     assert "Indexes: ok" in out
     code, out, _ = tm(capsys, "--db", str(project), "check")
     assert code == 0, out
+
+
+# -- item 9: what is safe while an import writes -------------------------------------
+
+
+def _tmx(path: Path, n: int) -> Path:
+    units = "".join(
+        f'<tu><tuv xml:lang="id"><seg>Banjir melanda desa nomor {i} di Bogor.</seg></tuv>'
+        f'<tuv xml:lang="en"><seg>Floods hit village number {i} in Bogor.</seg></tuv></tu>'
+        for i in range(n)
+    )
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="t" '
+        'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="id" '
+        f'datatype="plaintext"/><body>{units}</body></tmx>\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_while_an_import_writes_reads_go_on_and_writes_wait_for_its_commit(
+    store_path: Path, tmp_path: Path
+) -> None:
+    """What the README promises for a review window beside `tm import`.
+
+    The checks run from the import's own progress callback, that is inside
+    its one write transaction, on a second connection: no sleeps.
+    """
+    from tm import leverage
+    from tm.errors import StoreBusyError
+    from tm.tmx import import_tmx
+
+    with Store(store_path) as s:
+        doc = s.add_document("a.txt", _text("Banjir di Bogor.", "Banjir di Bogor."), sha256="x")
+        first, repeat = s.segments(doc.id)
+        s.add_unit(TranslationUnit("Banjir besar di Bogor.", "Big floods in Bogor."))
+    importer = Store(store_path)
+    reviewer = Store(store_path, busy_timeout=0)
+    seen: list[tuple[int, list[str], str]] = []
+
+    def during_import(units_read: int) -> None:
+        # Reads go on and see the memory as it was before the import.
+        count = reviewer.unit_count()
+        found = [m.unit.target for m in leverage.lookup(reviewer, "Banjir di Bogor.")]
+        # A write (a confirmation) waits for the import: with no time to wait
+        # it says the store is busy, and nothing of it is kept.
+        try:
+            reviewer.confirm_segment(first.id, "Floods in Bogor.", author="ana")
+            outcome = "written"
+        except StoreBusyError as exc:
+            outcome = str(exc)
+        seen.append((count, found, outcome))
+
+    try:
+        report = import_tmx(importer, _tmx(tmp_path / "mem.tmx", 50), progress=during_import)
+        assert report.added == 50
+        assert len(seen) == 1
+        count, found, outcome = seen[0]
+        assert count == 1
+        assert found == ["Big floods in Bogor."]
+        assert "is busy" in outcome and "TM_BUSY_TIMEOUT" in outcome
+        assert reviewer.get_segment(first.id).status == Status.NEW
+        # Once the import has committed, the same confirmation goes through.
+        assert reviewer.confirm_segment(first.id, "Floods in Bogor.", author="ana") == [repeat.id]
+        assert reviewer.unit_count() == 52
+    finally:
+        importer.close()
+        reviewer.close()
