@@ -467,3 +467,15 @@ def test_skipped_entries_shown_are_capped_but_all_counted(tmp_path: Path) -> Non
     lines = "Roma\tRome\n" + "".join(f"Kota {n}\t\n" for n in range(150))
     result = read_glossary(_write(tmp_path, "g.utf8", lines))
     assert (len(result.skipped), result.skipped_count) == (100, 150)
+
+
+@pytest.mark.parametrize("bom", [b"\xef\xbb\xbf" * 3, b"\xfe\xff" * 3, b"\xff\xfe" * 2])
+def test_repeated_byte_order_marks_do_not_stick_to_the_first_term(
+    tmp_path: Path, bom: bytes
+) -> None:
+    """Found by fuzz/fuzz_textio.py: a third BOM stayed as U+FEFF before the first word."""
+    encoding = {b"\xef": "utf-8", b"\xfe": "utf-16-be", b"\xff": "utf-16-le"}[bom[:1]]
+    path = tmp_path / "g.utf8"
+    path.write_bytes(bom + "Jenewa\tGeneva\n".encode(encoding))
+    (entry,) = read_glossary(path).entries
+    assert entry.source == "Jenewa"
