@@ -71,6 +71,12 @@ CASES: list[tuple[str, list[str]]] = [
         "Ketua umum terpilih, Moch. Iriawan, didampingi Bd. Sari. Mereka tiba pagi.",
         ["Ketua umum terpilih, Moch. Iriawan, didampingi Bd. Sari.", "Mereka tiba pagi."],
     ),
+    # A unit after a number is no abbreviation that goes on: dk. (daya kuda,
+    # horsepower) ends the sentence.
+    (
+        "Mesin itu memiliki tenaga hingga 300 dk. Hadir dalam varian sedan.",
+        ["Mesin itu memiliki tenaga hingga 300 dk.", "Hadir dalam varian sedan."],
+    ),
     # Initials.
     (
         "Presiden B.J. Habibie berbicara di Jl. M.H. Thamrin. Pidatonya singkat.",
