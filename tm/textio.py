@@ -25,6 +25,9 @@ _ENCODING_HINT = (
 _CONTROL = frozenset(range(32)) - {9, 10, 11, 12, 13, 27}
 # Share of control characters above which a decoded file is taken as binary.
 _MAX_CONTROL_SHARE = 0.1
+# Text codecs that are not document encodings: "undefined" refuses every
+# byte; punycode and idna encode domain names.
+_NOT_DOCUMENT_CODECS = frozenset({"undefined", "punycode", "idna"})
 # How much of the start of a file is inspected for binary content.
 _SNIFF = 8192
 
@@ -87,10 +90,14 @@ def _decode_named(data: bytes, name: str, encoding: str) -> str:
     try:
         info = codecs.lookup(encoding)
     except LookupError:
+        info = None
+    if info is None or not info._is_text_encoding or info.name in _NOT_DOCUMENT_CODECS:
+        # Python also registers bytes-to-bytes transforms (hex, base64, zlib...)
+        # under codec names; they do not read text and must not be offered as if.
         raise InputError(
-            f"Cannot read {name}: {encoding!r} is not an encoding Python knows. Use a name such as "
-            "utf-8, utf-16, cp1252 or latin-1."
-        ) from None
+            f"Cannot read {name}: {encoding!r} is not a text encoding tm can read. Use a name "
+            "such as utf-8, utf-16, cp1252 or latin-1."
+        )
     return _decode(data, name, info.name)
 
 
