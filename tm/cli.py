@@ -66,7 +66,9 @@ importlib.import_module("tui.command").register(app)
 
 def fail(message: str, code: int = 2) -> None:
     """Print one readable paragraph to stderr and exit."""
-    sys.stderr.write(f"Error: {message}\n")
+    from tm.commands.common import print_error
+
+    print_error(message)
     raise SystemExit(code)
 
 

@@ -9,9 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
+from rich.console import Console, RenderableType
+from rich.status import Status
+from rich.text import Text
 
 from tm.atomicfile import atomic_write_bytes
+from tm.display import json_visible, visible
 from tm.errors import NotFoundError
 from tm.store import Store, default_db_path
 
@@ -23,10 +26,51 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+class SafeConsole(Console):
+    """A console that never lets text drive the terminal.
+
+    Strings are never parsed as markup (a ``[/]`` in a phrase, a file name or
+    a glossary term is text), and control characters in them are shown as
+    symbols (:func:`tm.display.visible`), in messages, table cells and titles
+    alike. Styled output is built with :class:`rich.text.Text`
+    (:func:`tm.display.visible_text`).
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("markup", False)
+        super().__init__(**kwargs)
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        """Every string printed, or put in a table, passes here."""
+        return super().render_str(visible(text), **kwargs)
+
+    def status(self, status: RenderableType, **kwargs: Any) -> Status:
+        """A spinner line; Rich would parse a string status as markup."""
+        if isinstance(status, str):
+            status = Text(visible(status))
+        return super().status(status, **kwargs)
+
+
 # Progress, summaries and errors go to stderr so that stdout stays clean for
 # pipelines (`tm translate - < in.txt > out.txt`).
-console = Console()
-err_console = Console(stderr=True)
+console = SafeConsole()
+err_console = SafeConsole(stderr=True)
+
+
+def echo(line: str, *, tabs: bool = True) -> None:
+    """Print one line of text for people (a segment, a glossary row) to stdout.
+
+    Control characters in it are shown as symbols; with ``tabs=False`` a tab
+    is a field separator the caller added, and tabs inside fields must be
+    shown by the caller (:func:`tm.display.visible` with ``tabs=False``).
+    """
+    typer.echo(visible(line, newlines=False) if tabs else line)
+
+
+def print_error(message: str) -> None:
+    """Print a user error as one paragraph on stderr, ``Error: ...``."""
+    sys.stderr.write(f"Error: {visible(message, newlines=False)}\n")
+    sys.stderr.flush()
 
 
 def db_path(ctx: typer.Context) -> Path:
@@ -54,8 +98,14 @@ def open_store(ctx: typer.Context, *, must_exist: bool = False) -> Store:
 
 
 def print_json(data: Any) -> None:
-    """Write JSON for scripts to stdout."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """Write JSON for scripts to stdout.
+
+    JSON is data: strings are exactly what the store holds. Characters that
+    could drive a terminal are written as ``\\uXXXX`` escapes (json.dumps
+    does it for C0 controls; :func:`tm.display.json_visible` for DEL, C1 and
+    bidi controls), which parse to the same strings.
+    """
+    sys.stdout.write(json_visible(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
 
 
 def write_output(path: str, text: str, *, encoding: str = "utf-8") -> None:

@@ -8,15 +8,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from tm.commands.common import (
     OutputFormat,
     console,
+    echo,
     err_console,
     open_store,
     print_json,
     write_output,
 )
+from tm.display import visible, visible_text
 from tm.errors import InputError, TmError
 from tm.models import Document, SegmentedText, Status
 from tm.store import Store
@@ -105,7 +108,7 @@ def segment(
         )
         return
     for span in segmented.spans:
-        typer.echo(span.source)
+        echo(span.source)
 
 
 def import_files(
@@ -135,14 +138,19 @@ def import_files(
             )
         document, created = import_document(store, file, encoding)
         count = len(store.segments(document.id))
+        name = visible_text(document.name, "bold")
         if created:
             err_console.print(
-                f"Imported [bold]{document.name}[/] as document {document.id}: {count} segments."
+                Text.assemble("Imported ", name, f" as document {document.id}: {count} segments.")
             )
         else:
             err_console.print(
-                f"{file} is already in the store as document {document.id} "
-                f"([bold]{document.name}[/]); nothing was added."
+                Text.assemble(
+                    visible(file),
+                    f" is already in the store as document {document.id} (",
+                    name,
+                    "); nothing was added.",
+                )
             )
 
 
