@@ -48,8 +48,10 @@ _umask_lock = threading.Lock()
 def output_error(target: Path | str, exc: OSError) -> OutputError:
     """The one-paragraph error for a failed write."""
     return OutputError(
-        f"Cannot write {target}: {exc.strerror or exc}. Nothing was written; any earlier "
-        "file there is unchanged. Free some space or choose another path."
+        f"Cannot write {target}",
+        f"{exc.strerror or exc}. Nothing was written; any earlier file there is unchanged",
+        "Free some space or choose another path.",
+        option="out",
     )
 
 
@@ -179,8 +181,10 @@ class OutputFile:
         folder = final.parent
         if not folder.is_dir():
             raise OutputError(
-                f"Cannot write {target}: the folder {folder} does not exist. Create it or "
-                "choose another --out path."
+                f"Cannot write {target}",
+                f"the folder {folder} does not exist",
+                "Create it first, or write elsewhere ({out}).",
+                option="out",
             )
         clean_stale_temps(final)
         try:
@@ -255,8 +259,10 @@ def temp_beside(target: Path) -> tuple[int, Path]:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(
-            f"Cannot write {target}: the folder {folder} does not exist. Create it or "
-            "choose another --out path."
+            f"Cannot write {target}",
+            f"the folder {folder} does not exist",
+            "Create it first, or write elsewhere ({out}).",
+            option="out",
         )
     if target.is_dir():
         raise OutputError(f"Cannot write {target}: it is a directory. Give a file name.")

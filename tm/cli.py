@@ -64,7 +64,7 @@ for _commands in (documents, translate, model, glossary, leverage, qa):
 importlib.import_module("tui.command").register(app)
 
 
-def fail(message: str, code: int = 2) -> None:
+def fail(message: str | TmError, code: int = 2) -> None:
     """Print one readable paragraph to stderr and exit."""
     from tm.commands.common import print_error
 
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="tm")
     except TmError as exc:
-        fail(str(exc), exc.exit_code)
+        fail(exc, exc.exit_code)
     except KeyboardInterrupt:
         fail("Interrupted. Work committed so far is kept; run the command again to go on.", 130)
     except BrokenPipeError:

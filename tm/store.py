@@ -66,13 +66,16 @@ class Store:
         self.path = Path(path)
         if self.path.is_dir():
             raise StoreError(
-                f"The store path {self.path} is a directory. Point --db (or TM_DB) "
-                "at a file, for example --db project.sqlite."
+                f"The store path {self.path} is a directory",
+                action="Point {db} at a file, for example {db=project.sqlite}.",
+                option="db",
             )
         if not self.path.parent.exists():
             raise StoreError(
-                f"Cannot create the store {self.path}: the folder {self.path.parent} "
-                "does not exist. Create it first or choose another --db path."
+                f"Cannot create the store {self.path}",
+                f"the folder {self.path.parent} does not exist",
+                "Create it first, or point {db} at another file.",
+                option="db",
             )
         self._depth = 0
         timeout = _busy_timeout() if busy_timeout is None else busy_timeout
@@ -122,8 +125,9 @@ class Store:
             ) from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(
-                f"{self.path} is not a tm store, or it is damaged ({exc}). Point --db "
-                "(or TM_DB) at a tm store, or at a new file to start a new one."
+                f"{self.path} is not a tm store, or it is damaged ({exc})",
+                action="Point {db} at a tm store, or at a new file to start a new one.",
+                option="db",
             ) from exc
 
     # -- transactions and schema ---------------------------------------------

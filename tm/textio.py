@@ -16,8 +16,8 @@ from pathlib import Path
 from tm.errors import InputError
 
 _ENCODING_HINT = (
-    "If the file is in another encoding, name it with --encoding (for example "
-    "--encoding cp1252 or --encoding latin-1), or save it as UTF-8."
+    "If the file is in another encoding, name it with {encoding} (for example "
+    "{encoding=cp1252} or {encoding=latin-1}), or save it as UTF-8."
 )
 # Control characters other than tab, line feed, vertical tab, form feed,
 # carriage return and escape hardly ever occur in text; many of them mean
@@ -95,8 +95,9 @@ def _decode_named(data: bytes, name: str, encoding: str) -> str:
         # Python also registers bytes-to-bytes transforms (hex, base64, zlib...)
         # under codec names; they do not read text and must not be offered as if.
         raise InputError(
-            f"Cannot read {name}: {encoding!r} is not a text encoding tm can read. Use a name "
-            "such as utf-8, utf-16, cp1252 or latin-1."
+            f"Cannot read {name}: {encoding!r} is not a text encoding tm can read.",
+            action="Use a name such as utf-8, utf-16, cp1252 or latin-1.",
+            option="encoding",
         )
     return _decode(data, name, info.name)
 
@@ -116,8 +117,9 @@ def _decode(data: bytes, name: str, encoding: str, skipped: int = 0) -> str:
         else:
             what = f"is not valid {encoding}"
         raise InputError(
-            f"{name} {what}: byte 0x{bad} at offset {skipped + error.start} cannot be decoded. "
-            + _ENCODING_HINT
+            f"{name} {what}: byte 0x{bad} at offset {skipped + error.start} cannot be decoded.",
+            action=_ENCODING_HINT,
+            option="encoding",
         ) from None
 
 
@@ -139,7 +141,7 @@ def _binary(name: str, nul: bool = False) -> InputError:
         why = "it holds NUL bytes"
         hint = (
             " If it is UTF-16 text without a byte-order mark, name the encoding, for "
-            "example --encoding utf-16-le."
+            "example {encoding=utf-16-le}."
         )
     else:
         why = "it holds many control characters"

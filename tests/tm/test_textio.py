@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tm.commands.common import error_message
 from tm.errors import InputError
 from tm.textio import decode_bytes, read_text
 
@@ -46,7 +47,8 @@ def _error(tmp_path: Path, data: bytes | None, encoding: str | None = None) -> s
         path.write_bytes(data)
     with pytest.raises(InputError) as caught:
         read_text(path, encoding)
-    message = str(caught.value)
+    # As the CLI words it: settings named as its flags (--encoding).
+    message = error_message(caught.value)
     assert "\n" not in message
     assert str(path) in message
     return message

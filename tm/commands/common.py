@@ -15,7 +15,7 @@ from rich.text import Text
 
 from tm.atomicfile import atomic_write_bytes
 from tm.display import json_visible, visible
-from tm.errors import NotFoundError
+from tm.errors import NotFoundError, TmError
 from tm.store import Store, default_db_path
 
 
@@ -67,8 +67,39 @@ def echo(line: str, *, tabs: bool = True) -> None:
     typer.echo(visible(line, newlines=False) if tabs else line)
 
 
-def print_error(message: str) -> None:
+# How the CLI names the settings that errors refer to (tm.errors.SETTINGS).
+CLI_OPTIONS: dict[str, str] = {
+    "all": "--all",
+    "batch_size": "--batch-size",
+    "beams": "--beams",
+    "db": "--db (or TM_DB)",
+    "device": "--device",
+    "encoding": "--encoding",
+    "format": "--format",
+    "model": "--model (or TM_MODEL)",
+    "no_mt": "--no-mt",
+    "on_conflict": "--on-conflict",
+    "out": "--out",
+}
+
+
+def cli_wording(name: str, value: str | None) -> str:
+    """A setting as the command line spells it: ``--beams``, ``--device cpu``."""
+    flag = CLI_OPTIONS[name]
+    if value is None:
+        return flag
+    return f"{flag.split(' (')[0]} {value}"
+
+
+def error_message(exc: TmError) -> str:
+    """A user error, worded for the command line."""
+    return exc.message(cli_wording)
+
+
+def print_error(message: str | TmError) -> None:
     """Print a user error as one paragraph on stderr, ``Error: ...``."""
+    if isinstance(message, TmError):
+        message = error_message(message)
     sys.stderr.write(f"Error: {visible(message, newlines=False)}\n")
     sys.stderr.flush()
 

@@ -20,7 +20,7 @@ from tm.commands.common import (
     write_output,
 )
 from tm.display import visible, visible_text
-from tm.errors import InputError, TmError
+from tm.errors import InputError, UsageError
 from tm.models import Document, SegmentedText, Status
 from tm.store import Store
 
@@ -235,9 +235,11 @@ def export(
 ) -> None:
     """Export a document as translated text or TSV, or the memory as TMX."""
     if (doc is None) == (not all_docs):
-        raise TmError("Name one document (its id or name), or pass --all, but not both.")
+        raise UsageError("Name one document (its id or name), or pass --all, but not both.")
     if fmt is not ExportFormat.tmx and all_docs:
-        raise TmError("--all works with --format tmx only. Export documents as text one at a time.")
+        raise UsageError(
+            "--all works with --format tmx only. Export documents as text one at a time."
+        )
     store = open_store(ctx, must_exist=True)
     if fmt is ExportFormat.tmx:
         from tm.commands import tmx as tmx_commands
