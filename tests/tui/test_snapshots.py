@@ -33,6 +33,11 @@ async def _ready(pilot) -> None:
         for widget in screen.query("*"):
             if hasattr(widget, "cursor_blink"):
                 widget.cursor_blink = False
+                # TextArea caches its lines under the same key for "blink off
+                # phase" and "blink disabled": a line cached in the off phase
+                # (no cursor) would be drawn again. Drop the cache and repaint.
+                widget.notify_style_update()
+                widget.refresh()
     await pilot.pause()
 
 
