@@ -65,9 +65,11 @@ for _commands in (documents, translate, model, glossary, leverage, qa, check):
 importlib.import_module("tui.command").register(app)
 
 
-def fail(message: str, code: int = 2) -> None:
+def fail(message: str | TmError, code: int = 2) -> None:
     """Print one readable paragraph to stderr and exit."""
-    sys.stderr.write(f"Error: {message}\n")
+    from tm.commands.common import print_error
+
+    print_error(message)
     raise SystemExit(code)
 
 
@@ -81,7 +83,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="tm")
     except TmError as exc:
-        fail(str(exc), exc.exit_code)
+        fail(exc, exc.exit_code)
     except sqlite3.Error as exc:
         # A SQLite error no store call turned into a TmError (a damaged page
         # met by a direct query): the same one-paragraph store error.
@@ -89,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
         from tm.store import store_error
 
         error = store_error(exc, opened_paths[-1] if opened_paths else None, "use")
-        fail(str(error), error.exit_code)
+        fail(error, error.exit_code)
     except KeyboardInterrupt:
         fail("Interrupted. Work committed so far is kept; run the command again to go on.", 130)
     except BrokenPipeError:

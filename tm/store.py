@@ -109,8 +109,10 @@ def store_error(exc: sqlite3.Error, path: str | os.PathLike[str] | None, doing: 
         )
     if code == _SQLITE_NOTADB:
         return NotAStoreError(
-            f"{path} is not a tm store ({message}). Point --db (or TM_DB) at a tm "
-            "store, or at a new file to start a new one."
+            f"{path} is not a tm store",
+            message,
+            "Point {db} at a tm store, or at a new file to start a new one.",
+            option="db",
         )
     if code == _SQLITE_READONLY:
         return StoreError(
@@ -174,25 +176,31 @@ class Store:
         self.read_only = read_only
         if self.path.is_dir():
             raise StoreError(
-                f"The store path {self.path} is a directory. Point --db (or TM_DB) "
-                "at a file, for example --db project.sqlite."
+                f"The store path {self.path} is a directory",
+                action="Point {db} at a file, for example {db=project.sqlite}.",
+                option="db",
             )
         exists = self.path.exists()
         if not exists and (read_only or not create):
             raise NotFoundError(
-                f"There is no store at {self.path} yet. Run the command in your project "
-                "folder, point --db (or TM_DB) at your store, or create one with "
-                "`tm import FILE`."
+                f"There is no store at {self.path} yet",
+                action="Run the command in your project folder, point {db} at your "
+                "store, or create one with `tm import FILE`.",
+                option="db",
             )
         if not exists and not self.path.parent.exists():
             raise StoreError(
-                f"Cannot create the store {self.path}: the folder {self.path.parent} "
-                "does not exist. Create it first or choose another --db path."
+                f"Cannot create the store {self.path}",
+                f"the folder {self.path.parent} does not exist",
+                "Create it first, or point {db} at another file.",
+                option="db",
             )
         if exists and not (self.path.is_file() and self._readable_header()):
             raise NotAStoreError(
-                f"{self.path} is not a tm store: it is not a SQLite database. Point --db "
-                "(or TM_DB) at a tm store, or at a new file to start a new one."
+                f"{self.path} is not a tm store",
+                "it is not a SQLite database",
+                "Point {db} at a tm store, or at a new file to start a new one.",
+                option="db",
             )
         if exists and not read_only and not writable(self.path):
             raise StoreError(
@@ -271,9 +279,11 @@ class Store:
         if app_id == 0 and self.schema_version == 0 and not tables and not self.read_only:
             return True  # an empty database: a new store
         raise NotAStoreError(
-            f"{self.path} is not a tm store: it is a SQLite database of another "
-            "application (or an empty one), and tm leaves it as it is. Point --db (or "
-            "TM_DB) at your tm store, or at a new file to start a new one."
+            f"{self.path} is not a tm store",
+            "it is a SQLite database of another application (or an empty one), and tm "
+            "leaves it as it is",
+            "Point {db} at your tm store, or at a new file to start a new one.",
+            option="db",
         )
 
     def _check_schema_read_only(self) -> None:

@@ -8,16 +8,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from tm.commands.common import (
     OutputFormat,
     console,
+    echo,
     err_console,
     open_store,
     print_json,
     write_output,
 )
-from tm.errors import InputError, TmError
+from tm.display import visible, visible_text
+from tm.errors import InputError, UsageError
 from tm.models import Document, SegmentedText, Status
 from tm.store import Store
 
@@ -105,7 +108,7 @@ def segment(
         )
         return
     for span in segmented.spans:
-        typer.echo(span.source)
+        echo(span.source)
 
 
 def import_files(
@@ -135,14 +138,19 @@ def import_files(
             )
         document, created = import_document(store, file, encoding)
         count = len(store.segments(document.id))
+        name = visible_text(document.name, "bold")
         if created:
             err_console.print(
-                f"Imported [bold]{document.name}[/] as document {document.id}: {count} segments."
+                Text.assemble("Imported ", name, f" as document {document.id}: {count} segments.")
             )
         else:
             err_console.print(
-                f"{file} is already in the store as document {document.id} "
-                f"([bold]{document.name}[/]); nothing was added."
+                Text.assemble(
+                    visible(file),
+                    f" is already in the store as document {document.id} (",
+                    name,
+                    "); nothing was added.",
+                )
             )
 
 
@@ -227,9 +235,11 @@ def export(
 ) -> None:
     """Export a document as translated text or TSV, or the memory as TMX."""
     if (doc is None) == (not all_docs):
-        raise TmError("Name one document (its id or name), or pass --all, but not both.")
+        raise UsageError("Name one document (its id or name), or pass --all, but not both.")
     if fmt is not ExportFormat.tmx and all_docs:
-        raise TmError("--all works with --format tmx only. Export documents as text one at a time.")
+        raise UsageError(
+            "--all works with --format tmx only. Export documents as text one at a time."
+        )
     store = open_store(ctx, must_exist=True)
     if fmt is ExportFormat.tmx:
         from tm.commands import tmx as tmx_commands

@@ -58,6 +58,8 @@ def qa(
         return
     from rich.table import Table
 
+    from tm.display import visible_text
+
     table = Table(title=f"QA: {document.name}")
     table.add_column("#", justify="right")
     table.add_column("check")
@@ -66,7 +68,10 @@ def qa(
     for seg, issue in findings:
         style = "red" if issue.severity == "error" else "yellow"
         table.add_row(
-            str(seg.position + 1), f"[{style}]{issue.code}[/]", issue.message, seg.target or ""
+            str(seg.position + 1),
+            visible_text(issue.code, style),
+            visible_text(issue.message),
+            visible_text(seg.target or ""),
         )
     console.print(table)
     console.print(f"{len(findings)} issue(s) in {len({s.id for s, _ in findings})} segment(s).")

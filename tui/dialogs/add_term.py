@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from glossary import TermEntry
+from tm.display import visible
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -24,8 +25,10 @@ class AddTermDialog(ModalScreen[TermEntry | None]):
 
     def __init__(self, source: str = "", target: str = "") -> None:
         super().__init__()
-        self._source = source
-        self._target = target
+        # Prefilled from the segment: an input shows its value raw, so a
+        # control character in it is offered as its symbol, to be fixed.
+        self._source = visible(source, newlines=False)
+        self._target = visible(target, newlines=False)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):

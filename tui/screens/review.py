@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, TextArea
 
-from tm.errors import ModelError, TmError
+from tm.errors import TmError
 from tm.models import Match, MatchKind, Segment
 from tm.review import (
     ReviewSession,
@@ -37,6 +37,7 @@ from tui.dialogs.add_term import AddTermDialog
 from tui.dialogs.concordance import ConcordanceDialog
 from tui.dialogs.filter import FilterDialog
 from tui.dialogs.help import HelpScreen
+from tui.errors import describe
 from tui.keymap import KEYS, help_keys, review_bindings
 from tui.messages import GlossaryLoaded, MachineTranslation, MachineTranslationFailed, MatchesFound
 from tui.widgets.glossary_panel import GlossaryPanel
@@ -56,20 +57,6 @@ LOOKUP_DELAY = 0.06
 # a translator's typing must not go with it.
 DRAFT_SAVE_DELAY = 2.0
 _WORD = re.compile(r"\b[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*")
-_ASIDE = re.compile(r"\s*\([^)]*\)")
-
-
-def model_problem(message: str) -> str:
-    """A model error, short enough for a notification at 80x24, with the review's own fix.
-
-    The core's messages are written for `tm translate` (they mention --no-mt
-    and run to a dozen lines in a narrow toast): keep the first sentence.
-    """
-    first = _ASIDE.sub("", message).split(". ")[0].rstrip(".")
-    return (
-        f"{first}. To draft with MT here, reopen with `tm review --model DIR` "
-        "(or set TM_MODEL); `tm model info` says more."
-    )
 
 
 class ReviewScreen(Screen[None]):
@@ -239,7 +226,7 @@ class ReviewScreen(Screen[None]):
         try:
             seg = self.session.keep_draft(self.editor.text)
         except TmError as exc:
-            self.notify(str(exc), title="Not saved", severity="error")
+            self.notify(describe(exc), title="Not saved", severity="error")
             return False
         if seg is not None:
             self._update_rows([self.session.index])
@@ -251,7 +238,7 @@ class ReviewScreen(Screen[None]):
         try:
             self.session.save_position()
         except TmError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(describe(exc), severity="error")
 
     def on_segment_table_segment_selected(self, message: SegmentTable.SegmentSelected) -> None:
         """The user moved in the table."""
@@ -310,7 +297,7 @@ class ReviewScreen(Screen[None]):
         try:
             result = self.session.confirm(text)
         except TmError as exc:
-            self.notify(str(exc), title="Not confirmed", severity="error")
+            self.notify(describe(exc), title="Not confirmed", severity="error")
             return
         indices = [self.session.index, *(self.session.index_of(r) for r in result.repetitions)]
         self._update_rows(indices)
@@ -382,7 +369,7 @@ class ReviewScreen(Screen[None]):
         try:
             seg = self.session.undo()
         except TmError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(describe(exc), severity="error")
             return
         self._update_rows([self.session.index])
         self.update_status()
@@ -451,7 +438,7 @@ class ReviewScreen(Screen[None]):
 
             add_term(self.session.store, entry)
         except TmError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(describe(exc), severity="error")
             return
         self.notify(f"Added {entry.source} → {entry.target} to the glossary.")
         self.load_glossary()
@@ -471,7 +458,7 @@ class ReviewScreen(Screen[None]):
         try:
             changed = s.refresh()
         except TmError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(describe(exc), severity="error")
             return 0
         if len(changed) == len(s.segments) and len(changed) > 1:
             self.table.show_segments(s.segments, s.visible, s.index)
@@ -517,7 +504,7 @@ class ReviewScreen(Screen[None]):
         except ImportError:
             self.post_message(MatchesFound(segment_id, [], "TM lookup is not available."))
         except TmError as exc:
-            self.post_message(MatchesFound(segment_id, [], str(exc)))
+            self.post_message(MatchesFound(segment_id, [], describe(exc)))
         except Exception as exc:  # never a traceback: show it in the panel
             self.post_message(MatchesFound(segment_id, [], f"TM lookup failed: {exc}"))
         else:
@@ -541,10 +528,8 @@ class ReviewScreen(Screen[None]):
         try:
             translator, origin = self.app.translator()  # type: ignore[attr-defined]
             target = translator.translate([source])[0]
-        except ModelError as exc:
-            self.post_message(MachineTranslationFailed(segment_id, model_problem(str(exc))))
         except TmError as exc:
-            self.post_message(MachineTranslationFailed(segment_id, str(exc)))
+            self.post_message(MachineTranslationFailed(segment_id, describe(exc)))
         except Exception as exc:  # never a traceback: say what happened
             self.post_message(MachineTranslationFailed(segment_id, f"MT failed: {exc}"))
         else:
@@ -566,7 +551,7 @@ class ReviewScreen(Screen[None]):
             try:
                 s.keep_draft(target, index)
             except TmError as exc:
-                self.notify(str(exc), severity="error")
+                self.notify(describe(exc), severity="error")
                 return
             self._update_rows([index])
             self.update_status()

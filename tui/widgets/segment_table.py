@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tm.display import visible
 from tm.models import Segment
 from tm.review import match_label
 from tui.widgets.styles import status_mark, status_style
@@ -37,7 +38,11 @@ GAP = 1
 
 
 def wrap_words(text: str, width: int) -> list[str]:
-    """Greedy word wrap to ``width`` columns (long words are cut); never empty."""
+    """Greedy word wrap to ``width`` columns (long words are cut); never empty.
+
+    Control characters are shown as symbols (:func:`tm.display.visible`).
+    """
+    text = visible(text)
     if len(text) <= width:
         return [text]
     lines: list[str] = []
@@ -251,7 +256,7 @@ class SegmentTable(ScrollView, can_focus=True):
         base = self.get_component_rich_style("segment-table--cursor") if cursor else self.rich_style
         dim = base + Style(dim=True)
         status = base + Style.parse(status_style(self.app, seg.status))
-        label = match_label(seg)
+        label = visible(match_label(seg))
         number = [str(seg.position + 1)] + [""] * (height - 1)
         states = [f"{status_mark(seg.status)} {seg.status.value}", label] + [""] * height
         if self._compact:
