@@ -155,6 +155,7 @@ def test_analyze_a_path_with_markup(tmp_path: Path) -> None:
     folder.mkdir(parents=True)
     doc = folder / "berita [bold].txt"
     doc.write_text("Halo dunia. Apa kabar?\n", encoding="utf-8")
+    Store(tmp_path / "tm.sqlite").close()  # analyze only reads: it needs a store
     out = assert_safe(run_tm("analyze", str(doc), cwd=tmp_path))
     assert "x[/]" in out and "[bold].txt" in out
 
