@@ -25,7 +25,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from tm.models import Document, Match, Segment, Status, origin_kind
+from tm.models import Document, Match, Origin, Segment, Status, origin_kind
+from tm.provenance import provenance, short_origin
 from tm.store import Store, word_count
 from tm.timeutil import default_author, utc_now
 
@@ -100,11 +101,28 @@ class _Pending:
     origin: str | None = None
     match_score: int | None = None
     flags: tuple[str, ...] = field(default_factory=tuple)
+    # The text as inserted: the draft that the final text is compared with.
+    text: str | None = None
+
+    @property
+    def draft(self) -> tuple[str | None, str | None] | None:
+        """The (text, origin) to record as the segment's draft, if any."""
+        if self.text is None or not self.origin or origin_kind(self.origin) is Origin.HUMAN:
+            return None
+        return self.text, self.origin
 
 
 def match_label(segment: Segment) -> str:
-    """The origin column: ``MT``, ``TM 100%``, ``fuzzy 82%``, ``aligned``, ``human``."""
+    """The origin column: ``MT``, ``TM 100%``, ``fuzzy 82%``, ``aligned``, ``human``.
+
+    A target the translator changed from a draft shows the draft's kind and
+    the post-editing distance: ``MT→ed 35%``, ``fuzzy→ed 12%``.
+    """
     kind = origin_kind(segment.origin)
+    if kind is Origin.HUMAN and segment.origin_before:
+        before = short_origin(segment.origin_before) or "draft"
+        distance = segment.edit_distance
+        return f"{before}→ed {distance}%" if distance is not None else f"{before}→ed"
     if kind is None:
         return ""
     if kind.value == "mt":
@@ -248,15 +266,23 @@ class ReviewSession:
     # -- editing ------------------------------------------------------------------
 
     def note_inserted(
-        self, origin: str | None, match_score: int | None = None, *, index: int | None = None
+        self,
+        origin: str | None,
+        match_score: int | None = None,
+        *,
+        index: int | None = None,
+        text: str | None = None,
+        flags: tuple[str, ...] = (),
     ) -> None:
         """Record where the text just put in the editor came from (match, MT, source).
 
-        The next :meth:`keep_draft` or :meth:`confirm` of that segment stores
-        this origin instead of the segment's old one.
+        ``text`` is the inserted text: it becomes the segment's draft, which
+        the confirmed text is compared with (tm.provenance). The next
+        :meth:`keep_draft` or :meth:`confirm` of that segment stores this
+        origin (and ``flags``, for an MT draft) instead of the old ones.
         """
         seg = self.segments[self.index if index is None else index]
-        self._pending[seg.id] = _Pending(origin, match_score)
+        self._pending[seg.id] = _Pending(origin, match_score, tuple(flags), text)
 
     def _remember(self, segment: Segment) -> None:
         self._original.setdefault(segment.id, segment)
@@ -293,19 +319,36 @@ class ReviewSession:
             return None
         self._remember(seg)
         pending = self._pending.pop(seg.id, None)
+        draft = pending.draft if pending is not None else None
+        draft_text, draft_origin = draft or (stored.draft_target, stored.draft_origin)
+        flags = pending.flags if pending is not None and pending.flags else None
+        score = pending.match_score if pending is not None else stored.match_score
+        prov = None
         if not text.strip():
             status, origin, score = Status.NEW, None, None
-        elif pending is not None:
-            status, origin, score = Status.DRAFT, pending.origin, pending.match_score
         else:
-            status, origin, score = Status.DRAFT, stored.origin or "human", stored.match_score
+            status = Status.DRAFT
+            prov = provenance(draft_text, draft_origin, text)
+            if prov.accepted_unchanged:
+                origin, prov = draft_origin, None
+            elif prov.origin_before:
+                # An edited draft is the translator's text; the table says what it was.
+                origin, score = prov.origin, None
+            else:
+                prov = None
+                origin = (pending.origin if pending is not None else None) or (
+                    stored.origin or "human"
+                )
         self.store.update_segment(
             seg.id,
             target=text if text.strip() else None,
             status=status,
             origin=origin,
             match_score=score,
+            flags=flags,
             author=self.author,
+            draft=draft,
+            provenance=prov,
         )
         self._reload([seg.id])
         return self.segments[i]
@@ -321,15 +364,17 @@ class ReviewSession:
         pending = self._pending.pop(seg.id, None)
         with self.store.atomic():
             if pending is not None and pending.origin:
-                # Keep where the confirmed text came from (MT, a TM match) on
-                # the segment and hence on its unit.
+                # Record the inserted draft (MT, a TM match): the confirmation
+                # compares the text with it (tm.provenance).
                 self.store.update_segment(
                     seg.id,
                     target=text,
                     status=seg.status,
                     origin=pending.origin,
                     match_score=pending.match_score,
+                    flags=pending.flags or None,
                     author=self.author,
+                    draft=pending.draft,
                 )
             repetitions = self.store.confirm_segment(
                 seg.id, text, status=status, author=self.author

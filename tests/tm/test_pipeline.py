@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tm.models import Document, Status, TranslationUnit
-from tm.mt import load_engine
+from tm.mt import MtOutput, load_engine
 from tm.pipeline import TranslateSettings, translate_document
 from tm.segment import segment_text
 from tm.store import Store
@@ -212,9 +212,14 @@ class CopyTranslator:
 
     model_id = "copy"
     origin = "mt:copy"
+    cache_namespace = "copy"
+    settings_key = ""
 
     def translate(self, sources: Sequence[str]) -> list[str]:
         return list(sources)
+
+    def translate_detailed(self, sources: Sequence[str]) -> list[MtOutput]:
+        return [MtOutput(t) for t in self.translate(sources)]
 
 
 def test_mt_drafts_get_place_names_repaired(store: Store) -> None:
