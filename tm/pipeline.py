@@ -275,7 +275,6 @@ def translate_document(
     if use_mt and remaining:
         assert translator is not None
         glossary = load_glossary(store) if settings.use_glossary else None
-        origin = translator.origin
         groups: dict[str, list[Segment]] = {}
         for seg in remaining:
             groups.setdefault(normalize_source(seg.source), []).append(seg)

@@ -21,19 +21,23 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from tm.errors import InputError
 from tm.models import Document, Match, Origin, Segment, Status, origin_kind
-from tm.provenance import provenance, short_origin
+from tm.provenance import Provenance, provenance, short_origin
 from tm.store import Store, word_count
 from tm.timeutil import default_author, utc_now
 
-# What the status filter offers: a status name, or "todo" for every segment a
-# person has not confirmed yet.
+# What the status filter offers: a status name, "todo" for every segment a
+# person has not confirmed yet, "rejected" for those a reviewer sent back and
+# "unapproved" for translated segments not yet approved.
 NEEDS_WORK = "todo"
-FILTER_STATUSES = (NEEDS_WORK, *(s.value for s in Status))
+REJECTED = "rejected"
+UNAPPROVED = "unapproved"
+FILTER_STATUSES = (NEEDS_WORK, *(s.value for s in Status), REJECTED, UNAPPROVED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +55,11 @@ class SegmentFilter:
     def accepts(self, segment: Segment) -> bool:
         """Whether the segment passes the filter."""
         if self.statuses:
-            wanted = segment.status.value in self.statuses or (
-                NEEDS_WORK in self.statuses and not segment.status.confirmed
+            wanted = (
+                segment.status.value in self.statuses
+                or (NEEDS_WORK in self.statuses and not segment.status.confirmed)
+                or (REJECTED in self.statuses and segment.review_state == REJECTED)
+                or (UNAPPROVED in self.statuses and segment.status is Status.TRANSLATED)
             )
             if not wanted:
                 return False
@@ -110,6 +117,13 @@ class _Pending:
         if self.text is None or not self.origin or origin_kind(self.origin) is Origin.HUMAN:
             return None
         return self.text, self.origin
+
+
+def _merged_flags(old: Iterable[str], new: Iterable[str]) -> list[str]:
+    """Flags after a new draft: the drafting flags (glossary, split) are the new one's."""
+    from tm.pipeline import FLAG_PREFIXES
+
+    return [*(f for f in old if not f.startswith(FLAG_PREFIXES)), *new]
 
 
 def match_label(segment: Segment) -> str:
@@ -321,7 +335,7 @@ class ReviewSession:
         pending = self._pending.pop(seg.id, None)
         draft = pending.draft if pending is not None else None
         draft_text, draft_origin = draft or (stored.draft_target, stored.draft_origin)
-        flags = pending.flags if pending is not None and pending.flags else None
+        flags = _merged_flags(stored.flags, pending.flags) if pending is not None else None
         score = pending.match_score if pending is not None else stored.match_score
         prov = None
         if not text.strip():
@@ -372,7 +386,7 @@ class ReviewSession:
                     status=seg.status,
                     origin=pending.origin,
                     match_score=pending.match_score,
-                    flags=pending.flags or None,
+                    flags=_merged_flags(seg.flags, pending.flags),
                     author=self.author,
                     draft=pending.draft,
                 )
@@ -385,6 +399,34 @@ class ReviewSession:
                 self._remember(self.segments[i])
         self._reload([seg.id, *repetitions])
         return ConfirmResult(self.segments[self.index], tuple(repetitions), self.next_unconfirmed())
+
+    # -- reviewing ---------------------------------------------------------------
+
+    def approve(self, index: int | None = None) -> Segment:
+        """The reviewer approves a confirmed segment (status ``approved``, name and date).
+
+        Raises :class:`~tm.errors.InputError` for a segment nobody has confirmed.
+        """
+        i = self.index if index is None else index
+        seg = self.store.get_segment(self.segments[i].id)
+        if not seg.status.confirmed:
+            raise InputError(
+                f"Segment {seg.position + 1} is not confirmed yet: only a translator's "
+                "confirmed text can be approved."
+            )
+        self._remember(self.segments[i])
+        self.store.approve_segments([seg.id], reviewer=self.author)
+        self._reload([seg.id])
+        return self.segments[i]
+
+    def send_back(self, note: str, index: int | None = None) -> Segment:
+        """The reviewer sends a segment back to the translator as a draft, with a note."""
+        i = self.index if index is None else index
+        seg = self.segments[i]
+        self._remember(seg)
+        self.store.send_back(seg.id, reviewer=self.author, note=note)
+        self._reload([seg.id])
+        return self.segments[i]
 
     def undo(self, index: int | None = None) -> Segment:
         """Put a segment back as it was when this session first loaded it.
@@ -405,7 +447,15 @@ class ReviewSession:
             status=original.status,
             origin=original.origin,
             match_score=original.match_score,
+            flags=original.flags,
             author=original.updated_by,
+            draft=(original.draft_target, original.draft_origin),
+            provenance=Provenance(
+                original.origin or "",
+                original.origin_before,
+                original.edit_distance,
+                original.accepted_unchanged,
+            ),
         )
         if seg.unit_id is not None and seg.unit_id != original.unit_id:
             self.store.withdraw_confirmation(seg.id, seg.unit_id, since=self._opened_at)
@@ -442,19 +492,6 @@ class ReviewSession:
     def with_target(self, index: int, target: str | None) -> Segment:
         """A copy of the segment showing ``target`` (for QA on the editor's text)."""
         return replace(self.segments[index], target=target)
-
-
-def repair_with_glossary(glossary: Any, source: str, draft: str) -> tuple[str, list[str]]:
-    """Apply the glossary's place-name repairs to an MT draft.
-
-    Returns the repaired draft and one line per repair. A glossary without
-    ``repair`` (or none at all) leaves the draft as it is.
-    """
-    repair: Callable[[str, str], tuple[str, list[Any]]] | None = getattr(glossary, "repair", None)
-    if repair is None:
-        return draft, []
-    fixed, repairs = repair(source, draft)
-    return fixed, [r.describe() for r in repairs]
 
 
 # -- for worker threads: each call opens its own connection ------------------------

@@ -28,13 +28,6 @@ from tm.models import (
     Status,
     TranslationUnit,
 )
-from tm.rows import (
-    INSERT_UNIT,
-    document_from_row,
-    segment_from_row,
-    unit_from_row,
-    unit_row,
-)
 from tm.provenance import (
     PROP_REVIEW_DATE,
     PROP_REVIEWER,
@@ -43,6 +36,13 @@ from tm.provenance import (
     Provenance,
     provenance,
     provenance_props,
+)
+from tm.rows import (
+    INSERT_UNIT,
+    document_from_row,
+    segment_from_row,
+    unit_from_row,
+    unit_row,
 )
 from tm.timeutil import default_author, utc_now
 
@@ -609,9 +609,7 @@ class Store:
                     " AND status IN ('translated', 'approved'))",
                     (seg.unit_id, seg.unit_id, segment_id),
                 )
-            conn.execute(
-                "UPDATE documents SET updated_at = ? WHERE id = ?", (now, seg.document_id)
-            )
+            conn.execute("UPDATE documents SET updated_at = ? WHERE id = ?", (now, seg.document_id))
 
     def rebuild_text(self, document_id: int, *, use_targets: bool = True) -> str:
         """The document's text: targets where there are any, else the source."""

@@ -18,6 +18,8 @@ _LABELS = {
     "draft": "draft",
     "translated": "translated",
     "approved": "approved",
+    "rejected": "sent back by the reviewer",
+    "unapproved": "translated, not yet approved",
 }
 
 
