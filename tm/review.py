@@ -565,3 +565,24 @@ def word_diff(current: str, other: str) -> list[tuple[str, str]]:
         if tag == "replace" and i2 - i1 > j2 - j1:
             pieces.append(("missing", " ".join(a[i1 + (j2 - j1) : i2])))
     return pieces
+
+
+def approve_document(store: Store, document: Document, *, reviewer: str) -> list[int]:
+    """Approve every translated segment of a document; returns the ids approved.
+
+    Refused (:class:`~tm.errors.InputError`, nothing written) while any
+    segment is unconfirmed: a reviewer signs off a whole translation. The
+    check and the approval run in one transaction.
+    """
+    from tm.delivery import unconfirmed
+
+    with store.atomic():
+        segments = store.segments(document.id)
+        left = unconfirmed(segments)
+        if left.total:
+            raise InputError(
+                f"Not approved: in {document.name}, {left.describe()}. Confirm them first "
+                f"(`tm review {document.name}`); approval covers a whole translation."
+            )
+        todo = [s.id for s in segments if s.status is Status.TRANSLATED]
+        return store.approve_segments(todo, reviewer=reviewer)
