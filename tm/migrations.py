@@ -187,6 +187,9 @@ PROVENANCE = Migration(
         "ALTER TABLE segments ADD COLUMN reviewed_by TEXT",
         "ALTER TABLE segments ADD COLUMN reviewed_at TEXT",
         "ALTER TABLE segments ADD COLUMN review_note TEXT",
+        # How many parts an over-long source was translated in, so that a
+        # draft from the cache carries the same mt-split flag as the first.
+        "ALTER TABLE mt_cache ADD COLUMN parts INTEGER NOT NULL DEFAULT 1",
         """UPDATE segments SET draft_target = target, draft_origin = origin
             WHERE status = 'draft' AND target IS NOT NULL AND origin IS NOT NULL
               AND origin != 'human'""",

@@ -172,8 +172,9 @@ def draft_segments(
     distinct = list(dict.fromkeys(normalized))
     keys = mt_cache_keys(translator, distinct)
     hits = store.mt_cache_get(list(keys.values()))
+    split = store.mt_cache_parts([k for k in keys.values() if k in hits])
     outputs: dict[str, tuple[str, int, bool]] = {
-        text: (hits[key], 1, True) for text, key in keys.items() if key in hits
+        text: (hits[key], split.get(key, 1), True) for text, key in keys.items() if key in hits
     }
     todo = [t for t in distinct if t not in outputs]
     if todo:
@@ -186,8 +187,9 @@ def draft_segments(
             if outputs[t][0].strip()
         ]
         if rows:
+            parts = {keys[t]: outputs[t][1] for t in todo if outputs[t][1] > 1}
             with store.atomic():
-                store.mt_cache_put(rows)
+                store.mt_cache_put(rows, parts)
     drafts = []
     for source, text in zip(sources, normalized, strict=True):
         target, parts, cached = outputs[text]

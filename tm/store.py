@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -682,12 +682,29 @@ class Store:
                 found[key] = target
         return found
 
-    def mt_cache_put(self, rows: Iterable[tuple[str, str, str, str, str]]) -> None:
-        """Store (key, source, target, model, settings) rows."""
+    def mt_cache_put(
+        self,
+        rows: Iterable[tuple[str, str, str, str, str]],
+        parts: Mapping[str, int] | None = None,
+    ) -> None:
+        """Store (key, source, target, model, settings) rows; ``parts`` by key if > 1."""
         now = utc_now()
+        split = parts or {}
         with self.atomic() as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO mt_cache (key, source, target, model, settings,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                ((*row, now) for row in rows),
+                " created_at, parts) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((*row, now, split.get(row[0], 1)) for row in rows),
             )
+
+    def mt_cache_parts(self, keys: Sequence[str]) -> dict[str, int]:
+        """The cached sources that were translated in more than one part, by key."""
+        found: dict[str, int] = {}
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for key, parts in self.conn.execute(
+                f"SELECT key, parts FROM mt_cache WHERE key IN ({marks}) AND parts > 1", chunk
+            ):
+                found[key] = int(parts)
+        return found

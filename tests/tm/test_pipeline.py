@@ -321,3 +321,16 @@ def test_drafts_record_themselves_for_provenance(store: Store, engine) -> None:
     run(store, doc, engine)
     for seg in store.segments(doc.id):
         assert (seg.draft_target, seg.draft_origin) == (seg.target, engine.origin)
+
+
+def test_a_split_draft_from_the_cache_keeps_its_flag(store: Store, engine) -> None:
+    from tests.tm.test_mt import LONG
+
+    doc = add(store, f"{LONG}\n")
+    run(store, doc, engine)
+    store.delete_document(doc.id)
+    doc = add(store, f"{LONG}\n")
+    summary = run(store, doc, engine)
+    assert (summary.from_cache, summary.split) == (1, (0,))
+    (segment,) = store.segments(doc.id)
+    assert any(f.startswith("mt-split:") for f in segment.flags)
