@@ -187,9 +187,9 @@ def draft_segments(
             if outputs[t][0].strip()
         ]
         if rows:
-            parts = {keys[t]: outputs[t][1] for t in todo if outputs[t][1] > 1}
+            split_parts = {keys[t]: outputs[t][1] for t in todo if outputs[t][1] > 1}
             with store.atomic():
-                store.mt_cache_put(rows, parts)
+                store.mt_cache_put(rows, split_parts)
     drafts = []
     for source, text in zip(sources, normalized, strict=True):
         target, parts, cached = outputs[text]

@@ -116,8 +116,8 @@ def stats(
             str(r.words),
         )
     console.print(table)
-    words = ", ".join(f"{status} {n}" for status, n in result.words_by_status.items())
-    console.print(f"Words per status: {words}.", highlight=False, markup=False)
+    per_status = ", ".join(f"{status} {n}" for status, n in result.words_by_status.items())
+    console.print(f"Words per status: {per_status}.", highlight=False, markup=False)
 
 
 def _cell(value: Any) -> str:
