@@ -51,6 +51,13 @@ KEYS: tuple[Key, ...] = (
     Key("Insert", "F6", "f6,alt+2", "insert_match(2)", "Insert TM match 2"),
     Key("Insert", "F7", "f7,alt+3", "insert_match(3)", "Insert TM match 3"),
     Key("Insert", "Ctrl+G  F4", "ctrl+g,f4", "copy_source", "Copy the source into the target"),
+    Key(
+        "Insert",
+        "Ctrl+E  Alt+G",
+        "ctrl+e,alt+g",
+        "insert_term",
+        "Insert a glossary term's English at the cursor (again: the next term)",
+    ),
     Key("Insert", "Ctrl+T  F8", "ctrl+t,f8", "machine_translate", "Ask MT for this segment", "MT"),
     Key("Edit", "Ctrl+Z  Ctrl+Y", "", "", "Undo / redo typing in the editor"),
     Key("Edit", "Ctrl+A", "", "", "Select the whole target (to type over it)"),
@@ -65,6 +72,13 @@ KEYS: tuple[Key, ...] = (
         "ctrl+o,alt+t",
         "add_term",
         "Add a glossary term from this segment",
+    ),
+    Key(
+        "Look up",
+        "Ctrl+B  Alt+B",
+        "ctrl+b,alt+b",
+        "next_panel",
+        "Show the next side panel: matches, glossary, QA",
     ),
     Key("Review", "Alt+A  F11", "alt+a,f11", "approve", "Approve this segment (reviewer)"),
     Key(

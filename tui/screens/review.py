@@ -94,6 +94,9 @@ class ReviewScreen(Screen[None]):
         self._position_timer: Timer | None = None
         self._lookup_timer: Timer | None = None
         self._draft_timer: Timer | None = None
+        # The glossary term last inserted: (segment id, start, end, which term).
+        self._term_insert: tuple[int, tuple[int, int], tuple[int, int], int] | None = None
+        self._panel = 0
 
     # -- layout ------------------------------------------------------------------------
 
@@ -371,6 +374,49 @@ class ReviewScreen(Screen[None]):
         self.session.note_inserted(origin, match.score, text=match.target)
         self.editor.focus()
 
+    def action_insert_term(self) -> None:
+        """Insert a glossary term's English at the cursor; again at once: the next term."""
+        seg = self.session.current
+        terms = list(dict.fromkeys(h.entry.target for h in self._glossary_hits(seg.source)))
+        if not terms:
+            self.notify("The glossary has no term in this segment.", severity="warning")
+            return
+        editor = self.editor
+        last = self._term_insert
+        if (
+            last is not None
+            and last[0] == seg.id
+            and editor.cursor_location == last[2]
+            and editor.get_text_range(last[1], last[2]) == terms[last[3] % len(terms)]
+        ):
+            index = (last[3] + 1) % len(terms)
+            start = last[1]
+            result = editor.replace(terms[index], start, last[2])
+        else:
+            index = 0
+            start = editor.cursor_location
+            result = editor.insert(terms[0])
+        self._term_insert = (seg.id, start, result.end_location, index)
+        editor.focus()
+        if len(terms) > 1:
+            following = terms[(index + 1) % len(terms)]
+            self.notify(
+                f"{terms[index]} ({index + 1} of {len(terms)}); again for {following}.",
+                timeout=3,
+                markup=False,
+            )
+
+    def action_next_panel(self) -> None:
+        """Scroll the side column to its next panel (matches, glossary, QA)."""
+        panels = [
+            self.query_one(MatchesPanel),
+            self.query_one(GlossaryPanel),
+            self.query_one(QaPanel),
+        ]
+        self._panel = (self._panel + 1) % len(panels)
+        side = self.query_one("#side", VerticalScroll)
+        side.scroll_to_widget(panels[self._panel], top=True, animate=False, immediate=True)
+
     def action_copy_source(self) -> None:
         """Copy the source into the target (for names, numbers, titles)."""
         self.editor.replace_all(self.session.current.source)
@@ -582,7 +628,9 @@ class ReviewScreen(Screen[None]):
             self._matches = []
             panel.show_message(message.error)
             return
-        self._matches = list(message.matches)
+        # The segment's own confirmed text is not a suggestion for it.
+        own = self.session.current.unit_id
+        self._matches = [m for m in message.matches if own is None or m.unit.id != own]
         panel.show_matches(self._matches, self.session.current.source)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="mt")
