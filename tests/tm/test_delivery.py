@@ -230,3 +230,38 @@ def test_translate_confirm_retype_approve_export_end_to_end(
     stats = json.loads(run_tm("stats", "--all", "--format", "json", cwd=tmp_path).stdout)
     (row,) = stats["origins"]
     assert (row["origin"], row["accepted_unchanged"], row["edited"]) == (origin, 1, 1)
+
+
+def test_translate_with_nothing_left_does_not_load_the_model(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(TEXT, encoding="utf-8")
+    assert run_tm("import", str(article), cwd=tmp_path).returncode == 0
+    with Store(tmp_path / "tm.sqlite") as store:
+        for seg in store.segments(1):
+            store.update_segment(seg.id, target="Done.", status=Status.DRAFT, origin=MT)
+    # A model that does not exist: loading (or even resolving) it would fail.
+    env = {"TM_MODEL": str(tmp_path / "no-such-model"), "HF_HUB_OFFLINE": "1"}
+    result = run_tm("translate", str(article), cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "4 already had a target" in result.stderr.decode()
+
+
+def test_stdin_twice_says_which_document_it_became(tmp_path: Path) -> None:
+    first = run_tm("translate", "-", "--no-mt", cwd=tmp_path, stdin=b"Harga naik.\n")
+    assert first.returncode == 0, first.stderr
+    again = run_tm("translate", "-", "--no-mt", cwd=tmp_path, stdin=b"Harga naik.\n")
+    assert "imported before as document 1" in again.stderr.decode()
+    other = run_tm("translate", "-", "--no-mt", cwd=tmp_path, stdin=b"Ada banjir.\n")
+    err = other.stderr.decode()
+    assert "new document 2, named 'stdin (2)'" in err
+    assert "1 segment." in err  # plurals: "1 segment", not "1 segments"
+
+
+def test_the_readme_sample_memory_covers_the_seed(tmp_path: Path, seed_path: Path) -> None:
+    sample = Path(__file__).resolve().parents[2] / "samples" / "memory-from-omegat.tmx"
+    imported = run_tm("import", str(sample), cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    assert "5 units added" in imported.stderr.decode()
+    analysis = run_tm("analyze", str(seed_path), "--format", "json", cwd=tmp_path)
+    bands = {b["band"]: b["segments"] for b in json.loads(analysis.stdout)["bands"]}
+    assert bands["100%"] == 2 and bands["50-74%"] == 2
