@@ -338,7 +338,8 @@ class Store:
 
         ``draft`` (text, origin) records what a machine or the memory
         suggested, for the provenance of the confirmation; it stays unless
-        given. ``provenance`` sets the origin-before-edit, the edit distance
+        given, except that a segment with no draft yet takes a non-human
+        draft written here as its draft. ``provenance`` sets the origin-before-edit, the edit distance
         and accepted-unchanged, which are cleared otherwise.
         """
         now = utc_now()
@@ -370,6 +371,15 @@ class Store:
                 conn.execute(
                     "UPDATE segments SET draft_target = ?, draft_origin = ? WHERE id = ?",
                     (*draft, segment_id),
+                )
+            else:
+                # A first machine, memory or aligned draft written without
+                # saying so is still the draft the confirmation is measured from.
+                conn.execute(
+                    "UPDATE segments SET draft_target = target, draft_origin = origin"
+                    " WHERE id = ? AND draft_target IS NULL AND status = 'draft'"
+                    " AND target IS NOT NULL AND origin IS NOT NULL AND origin != 'human'",
+                    (segment_id,),
                 )
             conn.execute(
                 "UPDATE documents SET updated_at = ? WHERE id = "

@@ -212,3 +212,20 @@ def test_an_old_store_is_migrated_and_its_drafts_become_drafts(tmp_path: Path) -
         assert (seg.draft_target, seg.draft_origin) == ("Prices rise.", "mt:x")
         store.confirm_segment(seg.id, "Prices rise.")
         assert store.get_segment(seg.id).accepted_unchanged is True
+
+
+def test_a_first_draft_written_without_saying_so_is_still_the_draft(store: Store) -> None:
+    """An aligner (or any writer) that only sets origin 'aligned' still gets provenance."""
+    doc = add(store)
+    seg = store.segments(doc.id)[0]
+    store.update_segment(seg.id, target="He was rushed.", status=Status.DRAFT, origin="aligned")
+    session = ReviewSession(store, doc)
+    confirmed = session.confirm("He was rushed.").segment
+    assert (confirmed.origin, confirmed.accepted_unchanged) == ("aligned", True)
+    session.go_to(1)
+    store.update_segment(
+        session.current.id, target="Evacuated.", status=Status.DRAFT, origin="aligned"
+    )
+    session.refresh()
+    edited = session.confirm("Residents will be evacuated.").segment
+    assert (edited.origin, edited.origin_before) == ("human", "aligned")
