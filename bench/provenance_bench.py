@@ -9,6 +9,7 @@ edit-distance rate and the time of one confirmation on a real store file
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import statistics
 import sys
@@ -32,7 +33,9 @@ def edited(text: str) -> str:
 
 
 def main() -> None:
-    data = Path(sys.argv[1]) if len(sys.argv) > 1 else DATA
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("data", nargs="?", type=Path, default=DATA, help="English sentences")
+    data = parser.parse_args().data
     lines = [line.strip() for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
     lines = lines[:2000]
     tokens("warm up the tokenizer.")

@@ -56,7 +56,7 @@ KEYS: tuple[Key, ...] = (
         "Ctrl+E  Alt+G",
         "ctrl+e,alt+g",
         "insert_term",
-        "Insert a glossary term's English at the cursor (again: the next term)",
+        "Insert a glossary term's English (press again: the next term)",
     ),
     Key("Insert", "Ctrl+T  F8", "ctrl+t,f8", "machine_translate", "Ask MT for this segment", "MT"),
     Key("Edit", "Ctrl+Z  Ctrl+Y", "", "", "Undo / redo typing in the editor"),
