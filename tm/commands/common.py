@@ -15,7 +15,7 @@ from rich.text import Text
 
 from tm.atomicfile import atomic_write_bytes
 from tm.display import json_visible, visible
-from tm.errors import NotFoundError, TmError
+from tm.errors import TmError
 from tm.store import Store, default_db_path, writable
 
 
