@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from tm import __version__
-from tm.commands import documents, glossary, leverage, model, qa, translate
+from tm.commands import align, documents, glossary, leverage, model, qa, translate
 from tm.errors import TmError
 
 app = typer.Typer(
@@ -56,7 +56,7 @@ def _root(
     ctx.obj = {"db": str(db) if db else None}
 
 
-for _commands in (documents, translate, model, glossary, leverage, qa):
+for _commands in (documents, translate, model, glossary, leverage, qa, align):
     _commands.register(app)
 
 # The review UI registers its own command, loaded by name: the core never
