@@ -112,13 +112,13 @@ class AlignSettings:
     variance: float = 6.8
     length_weight: float = 0.5
     # Prior cost of each bead type beyond 1-1.
-    cost_12: float = 2.6
-    cost_22: float = 5.0
-    cost_skip: float = 3.2
+    cost_12: float = 2.8
+    cost_22: float = 10.0
+    cost_skip: float = 2.0
     # Each matched anchor (times its idf weight) lowers the cost.
     anchor_weight: float = 1.6
     # A pair whose anchors mostly fail to match costs this much more.
-    mismatch_weight: float = 2.0
+    mismatch_weight: float = 1.0
     # Machine-translation similarity (chrF-style F-score in [0, 1]).
     mt_weight: float = 8.0
     # Half-width of the first band, in sentences, and when to widen it.
@@ -450,10 +450,66 @@ def _features(
     src_len = np.asarray([len(s) for s in sources], dtype=np.float64)
     tgt_len = np.asarray([len(t) for t in targets], dtype=np.float64)
     ratio = float(tgt_len.sum() / src_len.sum()) if src_len.sum() and tgt_len.sum() else 1.0
+    # The document's own ratio, within what translations between the two
+    # languages show (about 0.9 in news): a long untranslated part on one side
+    # must not skew it.
+    ratio = min(max(ratio, 0.75), 1.15)
     return _Features(
         src_len, tgt_len, mass(src_counts), mass(tgt_counts), src_counts, tgt_counts,
         weights, ratio, targets, mt,
     )  # fmt: skip
+
+
+def _anchor_chain(
+    src: list[Counter[str]], tgt: list[Counter[str]]
+) -> tuple[list[float], list[float]]:
+    """Points (i + 0.5, j + 0.5) of anchors found once on each side, in a monotone chain.
+
+    A number, a name or a date that occurs in one sentence of each side is
+    most likely a link; the longest chain of such links that never crosses
+    itself gives the rough path, and the band of the fine pass follows it.
+    """
+    where_s: dict[str, list[int]] = {}
+    where_t: dict[str, list[int]] = {}
+    for i, counts in enumerate(src):
+        for key in counts:
+            where_s.setdefault(key, []).append(i)
+    for j, counts in enumerate(tgt):
+        for key in counts:
+            where_t.setdefault(key, []).append(j)
+    points = sorted(
+        (where_s[k][0], where_t[k][0])
+        for k in where_s
+        if not k.startswith("mark:") and len(where_s[k]) == 1 and len(where_t.get(k, ())) == 1
+    )
+    # Longest chain increasing in both coordinates (patience sorting).
+    tails: list[int] = []
+    tail_index: list[int] = []
+    parent = [-1] * len(points)
+    for index, (_, j) in enumerate(points):
+        pos = int(np.searchsorted(tails, j, side="left"))
+        if pos == len(tails):
+            tails.append(j)
+            tail_index.append(index)
+        else:
+            tails[pos] = j
+            tail_index[pos] = index
+        parent[index] = tail_index[pos - 1] if pos else -1
+    chain: list[tuple[int, int]] = []
+    k = tail_index[-1] if tail_index else -1
+    while k >= 0:
+        chain.append(points[k])
+        k = parent[k]
+    chain.reverse()
+    # Two links in the same source sentence would give a vertical step.
+    xs: list[float] = []
+    ys: list[float] = []
+    for i, j in chain:
+        if xs and i + 0.5 <= xs[-1]:
+            continue
+        xs.append(i + 0.5)
+        ys.append(j + 0.5)
+    return xs, ys
 
 
 class _Band:
@@ -464,7 +520,9 @@ class _Band:
         self.n, self.m, self.f, self.s = n, m, f, settings
         self.width = min(2 * half + 1, m + 1)
         rows = np.arange(n + 1, dtype=np.float64)
-        centre = np.round(rows * (m / n if n else 0.0)).astype(np.int64)
+        # Coarse pass: the band follows the chain of sure anchors, not the diagonal.
+        xs, ys = _anchor_chain(f.src_counts, f.tgt_counts)
+        centre = np.round(np.interp(rows, [0, *xs, n], [0, *ys, m])).astype(np.int64)
         # Row i's window starts at target lo[i]; every window is `width` wide.
         self.lo = np.clip(centre - half, 0, max(m + 1 - self.width, 0)).astype(np.int64)
         # Similarity of source row i (sentence i) to target j, in band coords of row i.
