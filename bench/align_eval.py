@@ -34,9 +34,9 @@ memory of aligning two files of 10,000 sentences without MT.
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -101,7 +101,13 @@ def build_docs(
         tgt: list[str] = []
         gold: Beads = []
 
-        def add(s: list[str], t: list[str]) -> None:
+        def add(
+            s: list[str],
+            t: list[str],
+            src: list[str] = src,
+            tgt: list[str] = tgt,
+            gold: Beads = gold,
+        ) -> None:
             gold.append(
                 (
                     tuple(range(len(src), len(src) + len(s))),
@@ -208,7 +214,7 @@ def hunalign_aligner(binary: Path, autodict: bool) -> Aligner:
             ).stdout
         rungs = [tuple(int(x) for x in line.split("\t")[:2]) for line in out.splitlines() if line]
         beads: Beads = []
-        for (i1, j1), (i2, j2) in zip(rungs, rungs[1:], strict=False):
+        for (i1, j1), (i2, j2) in itertools.pairwise(rungs):
             if (i1, j1) == (i2, j2):
                 continue
             beads.append((tuple(range(i1, i2)), tuple(range(j1, j2))))
@@ -387,7 +393,6 @@ def scaling(ids: list[str], ens: list[str], size: int = 10_000) -> str:
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         ).stdout.split()
     seconds, base, peak, beads = float(out[0]), float(out[1]), float(out[2]), int(out[3])
-    del resource
     return (
         f"Scaling: {len(src):,} × {len(tgt):,} sentences (news-valid cycled, 2% drops each "
         f"side, 2% merges), no MT: {seconds:.1f} s, peak RSS {peak:.0f} MB "

@@ -134,7 +134,26 @@ DEFAULT_SETTINGS = AlignSettings()
 # English-only titles that tm.segment (Indonesian rules) does not know; a
 # sentence ending in one of them runs on into the next.
 _ENGLISH_TITLES = frozenset(
-    "gov sen rep lt col sgt capt cmdr adm maj gen rev fr mt ft messrs mmes jan".split()
+    [
+        "gov",
+        "sen",
+        "rep",
+        "lt",
+        "col",
+        "sgt",
+        "capt",
+        "cmdr",
+        "adm",
+        "maj",
+        "gen",
+        "rev",
+        "fr",
+        "mt",
+        "ft",
+        "messrs",
+        "mmes",
+        "jan",
+    ]
 )
 _TITLE_END = re.compile(r"(?:^|\s)\(?([A-Za-z]+)\.$")
 
@@ -216,8 +235,10 @@ _ID_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 _EN_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _DATE = re.compile(r"\d{1,2}/\d{1,2}")
 # Tokens identical in both languages that say nothing about a pair.
-_IDENTICAL_STOP = frozenset("a i di ke dan the of to in is it on".split())
-_QUOTES = "\"“”«»"
+_IDENTICAL_STOP = frozenset(
+    ["a", "i", "di", "ke", "dan", "the", "of", "to", "in", "is", "it", "on"]
+)
+_QUOTES = '"“”«»'
 _BRACKETS = "()[]"
 
 
@@ -308,10 +329,14 @@ def anchors(sentence: str, *, indonesian: bool) -> list[str]:
         lower = _fold(token)
         month = months.get(lower)
         # "Mar", "Jun" and friends are months only capitalised.
-        if month is not None and (len(lower) > 4 or token[0].isupper()):
-            if lower != "may" or token[0] == "M" and index > 0:
-                keys.append(f"month:{month}")
-                continue
+        # "May" is a month only capitalised and not first in the sentence.
+        if (
+            month is not None
+            and (len(lower) > 4 or token[0].isupper())
+            and (lower != "may" or (token[0] == "M" and index > 0))
+        ):
+            keys.append(f"month:{month}")
+            continue
         day = days.get(lower)
         if day is not None and (token[0].isupper() or len(lower) > 5):
             keys.append(f"day:{day}")
@@ -320,9 +345,10 @@ def anchors(sentence: str, *, indonesian: bool) -> list[str]:
         if word is not None:
             keys.append(f"word:{word}")
             continue
-        if len(lower) >= 3 or token.isupper() and len(token) >= 2:
-            if lower not in _IDENTICAL_STOP:
-                keys.append(f"tok:{lower}")
+        if (len(lower) >= 3 or (token.isupper() and len(token) >= 2)) and (
+            lower not in _IDENTICAL_STOP
+        ):
+            keys.append(f"tok:{lower}")
     if any(q in sentence for q in _QUOTES):
         keys.append("mark:quote")
     if any(b in sentence for b in _BRACKETS):
@@ -424,18 +450,12 @@ class _Features:
     mt: list[str] | None = None
 
 
-def _features(
-    sources: Sequence[str], targets: Sequence[str], mt: list[str] | None
-) -> _Features:
+def _features(sources: Sequence[str], targets: Sequence[str], mt: list[str] | None) -> _Features:
     glossary = _glossary_anchors()
-    src_counts = [
-        Counter(anchors(s, indonesian=True) + glossary.source_keys(s)) for s in sources
-    ]
+    src_counts = [Counter(anchors(s, indonesian=True) + glossary.source_keys(s)) for s in sources]
     seen = {k[6:] for c in src_counts for k in c if k.startswith("place:")}
     glossary.prepare_english(seen)
-    tgt_counts = [
-        Counter(anchors(t, indonesian=False) + glossary.target_keys(t)) for t in targets
-    ]
+    tgt_counts = [Counter(anchors(t, indonesian=False) + glossary.target_keys(t)) for t in targets]
     # An anchor seen on one side only (most words) says nothing about a pair.
     both = {k for c in src_counts for k in c} & {k for c in tgt_counts for k in c}
     src_counts = [Counter({k: v for k, v in c.items() if k in both}) for c in src_counts]
@@ -536,9 +556,9 @@ class _Band:
 
     # -- helpers over one row's window -------------------------------------------------
 
-    def _gather(self, matrix: NDArray[np.float32], i: int, cols: NDArray[np.int64]) -> NDArray[
-        np.float64
-    ]:
+    def _gather(
+        self, matrix: NDArray[np.float32], i: int, cols: NDArray[np.int64]
+    ) -> NDArray[np.float64]:
         """matrix[i, j] for targets j (0 outside row i's window or the grid)."""
         if i < 0 or i >= matrix.shape[0] or i >= self.n:
             return np.zeros(len(cols))
@@ -632,11 +652,12 @@ class _Band:
             k = j - int(self.lo[i])
             if not (0 <= k < width) or not np.isfinite(dist[i, k]):
                 raise AssertionError("alignment path left the band")  # pragma: no cover
-            if self.width < m + 1 and (k < self.s.band_margin or k >= width - self.s.band_margin):
-                if not (j == m and int(self.lo[i]) + width - 1 >= m) and not (
-                    j == 0 and self.lo[i] == 0
-                ):
-                    near_edge = True
+            margin = self.s.band_margin
+            at_grid_edge = (j == m and int(self.lo[i]) + width - 1 >= m) or (
+                j == 0 and self.lo[i] == 0
+            )
+            if self.width < m + 1 and (k < margin or k >= width - margin) and not at_grid_edge:
+                near_edge = True
             a, b = BEAD_TYPES[int(back[i, k])]
             path.append((i, j, a, b))
             i, j = i - a, j - b
@@ -691,10 +712,10 @@ def align(
     """
     src, tgt = tuple(sources), tuple(targets)
     if not src or not tgt:
-        beads = tuple(Bead((i,), (), 1.0) for i in range(len(src))) + tuple(
+        skips = tuple(Bead((i,), (), 1.0) for i in range(len(src))) + tuple(
             Bead((), (j,), 1.0) for j in range(len(tgt))
         )
-        return Alignment(src, tgt, beads)
+        return Alignment(src, tgt, skips)
     mt = None
     if translator is not None:
         if progress:
@@ -710,7 +731,7 @@ def align(
         if not near_edge or band.width >= len(tgt) + 1:
             break
         half *= 2
-    beads = []
+    beads: list[Bead] = []
     for i, j, a, b in path:
         beads.append(
             Bead(

@@ -472,7 +472,9 @@ class Store:
                     (document_id,),
                 )
             }
-            free = {pos for pos, (_, target, status) in ids.items() if not target and status == "new"}
+            free = {
+                pos for pos, (_, target, status) in ids.items() if not target and status == "new"
+            }
             for position, target, score, flags in drafts:
                 if position not in free:
                     continue

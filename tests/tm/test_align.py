@@ -14,7 +14,9 @@ def _pairs(alignment: Alignment) -> list[tuple[tuple[int, ...], tuple[int, ...]]
 
 
 def test_numbers_dates_and_months_normalise_across_the_languages() -> None:
-    indonesian = anchors("Rp 1.500,75 juta pada Senin (8/1) Januari, naik 3,5 persen", indonesian=True)
+    indonesian = anchors(
+        "Rp 1.500,75 juta pada Senin (8/1) Januari, naik 3,5 persen", indonesian=True
+    )
     english = anchors(
         "1,500.75 million rupiah on Monday (1/8) January, up 3.5 percent", indonesian=False
     )

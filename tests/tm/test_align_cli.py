@@ -33,7 +33,7 @@ def test_tsv_has_one_bead_per_line_with_empty_sides(tmp_path: Path, pair) -> Non
     assert result.returncode == 0, result.stderr
     rows = [line.split("\t") for line in result.stdout.decode().splitlines()]
     assert all(len(row) == 3 for row in rows)
-    assert ["", "Photo: Antara"] == rows[2][:2]
+    assert rows[2][:2] == ["", "Photo: Antara"]
     assert rows[4][0].startswith("Warga menyambut") and rows[4][1] == ""
     merged = rows[6]
     assert merged[0].startswith('"Kami belum tahu') and "Pemerintah berjanji" in merged[0]
@@ -76,7 +76,7 @@ def test_import_stores_aligned_drafts_and_penalised_units(tmp_path: Path, pair) 
     with Store(db) as store:
         (document,) = store.documents()
         segments = store.segments(document.id)
-        assert [s.source for s in segments][0].startswith("Gubernur DKI Jakarta")
+        assert next(s.source for s in segments).startswith("Gubernur DKI Jakarta")
         first = segments[0]
         assert first.status is Status.DRAFT and first.origin == "aligned"
         assert first.target.startswith("Jakarta Governor")
@@ -122,7 +122,9 @@ def test_folder_pairs_write_one_file_per_pair(tmp_path: Path) -> None:
 def test_plain_text_is_segmented_on_both_sides(tmp_path: Path) -> None:
     src, tgt = tmp_path / "a.id", tmp_path / "a.en"
     src.write_text("Presiden tiba di Jakarta pada Senin. Ia disambut 200 warga.\n", "utf-8")
-    tgt.write_text("The president arrived in Jakarta on Monday. He was met by 200 people.\n", "utf-8")
+    tgt.write_text(
+        "The president arrived in Jakarta on Monday. He was met by 200 people.\n", "utf-8"
+    )
     result = run_tm("align", str(src), str(tgt), "--no-mt", "--format", "json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     beads = json.loads(result.stdout)["beads"]

@@ -211,10 +211,7 @@ def align_command(
         for pair, (src_text, tgt_text) in zip(pairs, texts, strict=True):
             segmented_source = _lines_segmented(src_text) if segmented else segment_text(src_text)
             sources = [span.source for span in segmented_source.spans]
-            if segmented:
-                targets = split_lines(tgt_text)
-            else:
-                targets = split_english(tgt_text)
+            targets = split_lines(tgt_text) if segmented else split_english(tgt_text)
             pair.alignment = align(sources, targets, translator=translator)
             if store is not None:
                 _import(store, pair, src_text, segmented_source)
@@ -395,4 +392,3 @@ def _summary(pairs: list[_Pair], alone: list[str], threshold: float) -> None:
         lines.append(f"{len(alone)} file(s) had no partner of the same name: {shown}.")
     for line in lines:
         err_console.print(line, highlight=False, markup=False, soft_wrap=True)
-
