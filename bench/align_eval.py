@@ -269,7 +269,7 @@ def table(scores: dict[str, Score]) -> list[str]:
     out = [
         "| aligner | strict P | strict R | strict F1 | "
         + " | ".join(f"{k} R / P" for k in KINDS)
-        + " | s/doc |",
+        + " | s (all docs) |",
         "|---|---|---|---|" + "---|" * len(KINDS) + "---|",
     ]
     for name, score in scores.items():
