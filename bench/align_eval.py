@@ -362,8 +362,6 @@ print(seconds, base / 1024, peak / 1024, len(result.beads))
 
 
 def scaling(ids: list[str], ens: list[str], size: int = 10_000) -> str:
-    docs = build_docs(ids, ens, 0, len(ids), 1, seed=99)
-    del docs
     rng = random.Random(7)
     src: list[str] = []
     tgt: list[str] = []

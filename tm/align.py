@@ -266,48 +266,90 @@ def _number_key(token: str, decimal_comma: bool) -> str:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-class _GlossaryAnchors:
-    """Place names: the glossary's entries found in Indonesian, and in English."""
+_WORD = re.compile(r"\w+")
+
+
+class _FormIndex:
+    """Token sequences (forms) to keys; finds the longest form at each word, left to right."""
 
     def __init__(self) -> None:
-        from glossary import builtin_glossary
+        self._loose: dict[tuple[str, ...], str | None] = {}
+        self._strict: dict[tuple[str, ...], str | None] = {}
+        self._longest = 1
 
-        self.glossary = builtin_glossary()
-        self._english: re.Pattern[str] | None = None
-        self._ids_by_form: dict[str, set[str]] = {}
+    def add(self, form: str, key: str | None, *, strict: bool = False) -> None:
+        words = _WORD.findall(form)
+        if not words:
+            return
+        if strict:
+            self._strict.setdefault(tuple(words), key)
+        else:
+            self._loose.setdefault(tuple(w.casefold() for w in words), key)
+        self._longest = max(self._longest, len(words))
+
+    def find(self, text: str) -> list[str]:
+        words = _WORD.findall(text)
+        folded = [w.casefold() for w in words]
+        keys: list[str] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(self._longest, len(words) - i), 0, -1):
+                span = tuple(folded[i : i + n])
+                if span in self._loose:
+                    key = self._loose[span]
+                elif tuple(words[i : i + n]) in self._strict:
+                    key = self._strict[tuple(words[i : i + n])]
+                else:
+                    continue
+                if key is not None:
+                    keys.append(key)
+                i += n
+                break
+            else:
+                i += 1
+        return keys
+
+
+class _GlossaryAnchors:
+    """Place names: the glossary's entries found in Indonesian, and in English.
+
+    A lookup of word sequences, longest first, so that 10,000 sentences take
+    a fraction of a second (the glossary's own matcher weighs every hit for
+    QA and is much slower than an anchor needs). Names that are also common
+    words (``strict_case`` in the glossary: Palu, Serang) count only as
+    written; phrases that are not places ("medan perang") block shorter names.
+    """
+
+    def __init__(self) -> None:
+        from glossary import NOT_A_PLACE, builtin_entries
+
+        self.entries = builtin_entries()
+        self._source = _FormIndex()
+        for entry in self.entries:
+            key = None if entry.type == NOT_A_PLACE else f"place:{entry.id}"
+            for form in entry.source_forms:
+                self._source.add(form, key, strict=entry.strict_case)
+        self._english = _FormIndex()
 
     def source_keys(self, sentence: str) -> list[str]:
-        return [f"place:{hit.entry.id}" for hit in self.glossary.find(sentence)]
+        return self._source.find(sentence)
 
     def prepare_english(self, entry_ids: set[str]) -> None:
-        """Build one pattern over the English forms of the entries seen in the source."""
-        forms: dict[str, set[str]] = {}
-        for entry in self.glossary.search():
-            if entry.id in entry_ids:
+        """Index the English forms of the entries seen in the source."""
+        self._english = _FormIndex()
+        for entry in self.entries:
+            if f"place:{entry.id}" in entry_ids:
                 for form in entry.english_forms:
-                    if len(form) >= 2:
-                        forms.setdefault(form.casefold(), set()).add(entry.id)
-        self._ids_by_form = forms
-        if not forms:
-            self._english = None
-            return
-        alternatives = sorted(forms, key=len, reverse=True)
-        self._english = re.compile(
-            r"(?<!\w)(?:" + "|".join(re.escape(f) for f in alternatives) + r")(?!\w)",
-            re.IGNORECASE,
-        )
+                    self._english.add(form, f"place:{entry.id}")
 
     def target_keys(self, sentence: str) -> list[str]:
-        if self._english is None:
-            return []
-        keys: list[str] = []
-        for match in self._english.finditer(sentence):
-            keys.extend(f"place:{i}" for i in self._ids_by_form.get(match.group().casefold(), ()))
-        return keys
+        return self._english.find(sentence)
 
 
 @lru_cache(maxsize=1)
@@ -453,7 +495,7 @@ class _Features:
 def _features(sources: Sequence[str], targets: Sequence[str], mt: list[str] | None) -> _Features:
     glossary = _glossary_anchors()
     src_counts = [Counter(anchors(s, indonesian=True) + glossary.source_keys(s)) for s in sources]
-    seen = {k[6:] for c in src_counts for k in c if k.startswith("place:")}
+    seen = {k for c in src_counts for k in c if k.startswith("place:")}
     glossary.prepare_english(seen)
     tgt_counts = [Counter(anchors(t, indonesian=False) + glossary.target_keys(t)) for t in targets]
     # An anchor seen on one side only (most words) says nothing about a pair.
@@ -533,130 +575,133 @@ def _anchor_chain(
 
 
 class _Band:
-    """One pass of the dynamic programme in a band of half-width ``half``."""
+    """One pass of the dynamic programme in a band around ``centre``.
 
-    def __init__(self, f: _Features, settings: AlignSettings, half: int):
+    Row ``i`` of the grid (``i`` source sentences consumed) holds the cells
+    of targets ``lo[i] .. lo[i] + width - 1``. The costs of every bead type
+    are computed for the whole band at once (numpy), then the programme runs
+    row by row.
+    """
+
+    def __init__(self, f: _Features, settings: AlignSettings, centre: NDArray[np.int64], half: int):
         n, m = len(f.src_len), len(f.tgt_len)
         self.n, self.m, self.f, self.s = n, m, f, settings
-        self.width = min(2 * half + 1, m + 1)
-        rows = np.arange(n + 1, dtype=np.float64)
-        # Coarse pass: the band follows the chain of sure anchors, not the diagonal.
-        xs, ys = _anchor_chain(f.src_counts, f.tgt_counts)
-        centre = np.round(np.interp(rows, [0, *xs, n], [0, *ys, m])).astype(np.int64)
-        # Row i's window starts at target lo[i]; every window is `width` wide.
-        self.lo = np.clip(centre - half, 0, max(m + 1 - self.width, 0)).astype(np.int64)
-        # Similarity of source row i (sentence i) to target j, in band coords of row i.
-        self.overlap = _overlap_matrix(f.src_counts, f.tgt_counts, f.weights, self.lo, self.width)
+        self.width = width = min(2 * half + 1, m + 1)
+        self.lo = np.clip(centre - half, 0, max(m + 1 - width, 0)).astype(np.int64)
+        # The anchors shared by source sentence s and target t, at [s, t - lo[s]].
+        self.overlap = _overlap_matrix(f.src_counts, f.tgt_counts, f.weights, self.lo, width)
         self.mt: tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.float32]] | None
         self.mt = None
         if f.mt is not None:
-            self.mt = _mt_matrices(f.mt, f.targets, self.lo, self.width)
-        self.tgt_cum = np.concatenate(([0.0], np.cumsum(f.tgt_len)))
-        self.tgt_anchor_cum = np.concatenate(([0.0], np.cumsum(f.tgt_anchor)))
+            self.mt = _mt_matrices(f.mt, f.targets, self.lo, width)
+        self.cols = self.lo[:, None] + np.arange(width, dtype=np.int64)[None, :]
+        self.costs = {(a, b): self._costs(a, b) for a, b in BEAD_TYPES if a and b}
 
-    # -- helpers over one row's window -------------------------------------------------
+    def _pair_sum(self, matrix: NDArray[np.float32], a: int, b: int) -> NDArray[np.float64]:
+        """For every cell (i, j): the sum of matrix over sources i-a..i-1, targets j-b..j-1."""
+        rows = np.arange(self.n + 1, dtype=np.int64)[:, None]
+        total = np.zeros(self.cols.shape)
+        for da in range(1, a + 1):
+            src = rows - da
+            safe_src = np.clip(src, 0, max(self.n - 1, 0))
+            for db in range(1, b + 1):
+                tgt = self.cols - db
+                offset = tgt - self.lo[safe_src]
+                ok = (src >= 0) & (tgt >= 0) & (tgt < self.m) & (offset >= 0)
+                ok &= offset < self.width
+                values = matrix[safe_src, np.clip(offset, 0, self.width - 1)]
+                total += np.where(ok, values, 0.0)
+        return total
 
-    def _gather(
-        self, matrix: NDArray[np.float32], i: int, cols: NDArray[np.int64]
-    ) -> NDArray[np.float64]:
-        """matrix[i, j] for targets j (0 outside row i's window or the grid)."""
-        if i < 0 or i >= matrix.shape[0] or i >= self.n:
-            return np.zeros(len(cols))
-        offset = cols - self.lo[i]
-        ok = (offset >= 0) & (offset < matrix.shape[1]) & (cols >= 0) & (cols < self.m)
-        out = np.zeros(len(cols))
-        out[ok] = matrix[i, offset[ok]]
-        return out
-
-    def bead_cost(self, i: int, a: int, b: int, j: NDArray[np.int64]) -> NDArray[np.float64]:
-        """Cost of the bead ending at (i, j) with ``a`` source and ``b`` target sentences."""
+    def _costs(self, a: int, b: int) -> NDArray[np.float64]:
+        """The cost of the bead of type (a, b) ending at every cell (inf where impossible)."""
         f, s = self.f, self.s
-        if a == 0 or b == 0:
-            return np.full(len(j), s.cost_skip)
-        src_len = float(f.src_len[i - a : i].sum())
-        tgt_len = self.tgt_cum[j] - self.tgt_cum[j - b]
-        expected = src_len * f.ratio
-        delta = (tgt_len - expected) / np.sqrt(s.variance * (src_len + tgt_len / f.ratio) / 2 + 1)
+        rows = np.arange(self.n + 1, dtype=np.int64)[:, None]
+        cols = self.cols
+        src_cum = np.concatenate(([0.0], np.cumsum(f.src_len)))
+        tgt_cum = np.concatenate(([0.0], np.cumsum(f.tgt_len)))
+        src_anchor = np.concatenate(([0.0], np.cumsum(f.src_anchor)))
+        tgt_anchor = np.concatenate(([0.0], np.cumsum(f.tgt_anchor)))
+        possible = (rows >= a) & (cols >= b) & (cols <= self.m)
+        r1, r0 = np.clip(rows, 0, self.n), np.clip(rows - a, 0, self.n)
+        c1, c0 = np.clip(cols, 0, self.m), np.clip(cols - b, 0, self.m)
+        src_len = src_cum[r1] - src_cum[r0]
+        tgt_len = tgt_cum[c1] - tgt_cum[c0]
+        delta = (tgt_len - src_len * f.ratio) / np.sqrt(
+            s.variance * (src_len + tgt_len / f.ratio) / 2 + 1
+        )
         cost = s.length_weight * delta * delta
         if (a, b) != (1, 1):
-            cost = cost + (s.cost_22 if (a, b) == (2, 2) else s.cost_12)
-        shared = np.zeros(len(j))
-        for si in range(i - a, i):
-            for tb in range(1, b + 1):
-                shared += self._gather(self.overlap, si, j - tb)
-        mass = float(f.src_anchor[i - a : i].sum()) + (
-            self.tgt_anchor_cum[j] - self.tgt_anchor_cum[j - b]
+            cost += s.cost_22 if (a, b) == (2, 2) else s.cost_12
+        shared = self._pair_sum(self.overlap, a, b)
+        mass = (src_anchor[r1] - src_anchor[r0]) + (tgt_anchor[c1] - tgt_anchor[c0])
+        unmatched = np.where(
+            mass > 0, 1.0 - np.minimum(2 * shared / np.maximum(mass, 1e-9), 1.0), 0.0
         )
-        unmatched = np.where(mass > 0, 1.0 - np.minimum(2 * shared / np.maximum(mass, 1e-9), 1), 0)
-        cost = cost - s.anchor_weight * shared + s.mismatch_weight * unmatched * np.minimum(mass, 2)
+        cost += s.mismatch_weight * unmatched * np.minimum(mass, 2.0) - s.anchor_weight * shared
         if self.mt is not None:
             grams, hyp_total, ref_total = self.mt
-            hits = np.zeros(len(j))
-            for si in range(i - a, i):
-                for tb in range(1, b + 1):
-                    hits += self._gather(grams, si, j - tb)
-            hyp = float(hyp_total[i - a : i].sum())
-            ref = np.zeros(len(j))
-            for tb in range(1, b + 1):
-                ref += ref_total[np.clip(j - tb, 0, self.m - 1)]
-            precision = hits / max(hyp, 1.0)
-            recall = hits / np.maximum(ref, 1.0)
+            hits = self._pair_sum(grams, a, b)
+            hyp_cum = np.concatenate(([0.0], np.cumsum(hyp_total)))
+            ref_cum = np.concatenate(([0.0], np.cumsum(ref_total)))
+            precision = hits / np.maximum(hyp_cum[r1] - hyp_cum[r0], 1.0)
+            recall = hits / np.maximum(ref_cum[c1] - ref_cum[c0], 1.0)
             chrf = 5 * precision * recall / np.maximum(4 * precision + recall, 1e-9)
-            cost = cost - s.mt_weight * chrf
-        return cost
+            cost -= s.mt_weight * chrf
+        return np.where(possible, cost, np.inf)
+
+    def cost_at(self, i: int, j: int, a: int, b: int) -> float:
+        """The cost of one bead ending at (i, j)."""
+        if not a or not b:
+            return self.s.cost_skip
+        return float(self.costs[(a, b)][i, j - int(self.lo[i])])
 
     def run(self) -> tuple[list[tuple[int, int, int, int]], bool]:
-        """Best path as (i, j, a, b) beads, and whether it came near the band edge."""
-        n, m, width = self.n, self.m, self.width
+        """Best path as (i, j, a, b) beads, and whether it came near the band's edge."""
+        n, m, width, lo = self.n, self.m, self.width, self.lo
         inf = np.inf
         dist = np.full((n + 1, width), inf)
         back = np.zeros((n + 1, width), dtype=np.int8)
-        near_edge = False
+        steps = np.arange(width) * self.s.cost_skip
+        skip_target = BEAD_TYPES.index((0, 1))
         for i in range(n + 1):
-            lo = int(self.lo[i])
-            cols = np.arange(lo, lo + width, dtype=np.int64)
-            valid = cols <= m
-            best = np.full(width, inf)
+            valid = self.cols[i] <= m
+            best = np.where(self.cols[i] == 0, 0.0, inf) if i == 0 else np.full(width, inf)
             choice = np.zeros(width, dtype=np.int8)
-            if i == 0:
-                best[cols == 0] = 0.0
             for t, (a, b) in enumerate(BEAD_TYPES):
-                if a == 0 or i - a < 0:
+                if not a or i < a:
                     continue
-                prev_cols = cols - b
-                prev = self._row_values(dist, i - a, prev_cols)
-                ok = valid & (prev_cols >= 0) & np.isfinite(prev)
-                if not ok.any():
-                    continue
-                cost = np.full(width, inf)
-                cost[ok] = prev[ok] + self.bead_cost(i, a, b, cols[ok])
+                # Cell k of row i comes from cell k + shift of row i - a.
+                shift = int(lo[i] - lo[i - a]) - b
+                prev = np.full(width, inf)
+                if shift >= 0:
+                    prev[: width - shift] = dist[i - a, shift:] if shift < width else inf
+                elif -shift < width:
+                    prev[-shift:] = dist[i - a, : width + shift]
+                cost = prev + (self.costs[(a, b)][i] if b else self.s.cost_skip)
                 better = cost < best
                 best[better] = cost[better]
                 choice[better] = t
-            # 0-1 beads chain along the row: a running minimum.
-            skip = self.s.cost_skip
-            steps = np.arange(width) * skip
+            # 0-1 beads chain along the row: a running minimum. (A tolerance:
+            # subtracting and adding back the steps rounds.)
             running = np.minimum.accumulate(np.where(valid, best, inf) - steps) + steps
-            # (a tolerance: subtracting and adding back the steps rounds)
             from_left = running < best - 1e-9
-            from_left[1:] &= np.isfinite(running[:-1])
             from_left[0] = False
             best = np.where(from_left, running, best)
-            choice = np.where(from_left, BEAD_TYPES.index((0, 1)), choice).astype(np.int8)
+            choice = np.where(from_left, skip_target, choice).astype(np.int8)
             best[~valid] = inf
             dist[i] = best
             back[i] = choice
         path: list[tuple[int, int, int, int]] = []
+        near_edge = False
+        margin = self.s.band_margin
         i, j = n, m
         while i > 0 or j > 0:
-            k = j - int(self.lo[i])
+            k = j - int(lo[i])
             if not (0 <= k < width) or not np.isfinite(dist[i, k]):
                 raise AssertionError("alignment path left the band")  # pragma: no cover
-            margin = self.s.band_margin
-            at_grid_edge = (j == m and int(self.lo[i]) + width - 1 >= m) or (
-                j == 0 and self.lo[i] == 0
-            )
-            if self.width < m + 1 and (k < margin or k >= width - margin) and not at_grid_edge:
+            # Near an edge of the band that is not an edge of the grid.
+            if (k < margin and lo[i] > 0) or (k >= width - margin and lo[i] + width <= m):
                 near_edge = True
             a, b = BEAD_TYPES[int(back[i, k])]
             path.append((i, j, a, b))
@@ -664,36 +709,29 @@ class _Band:
         path.reverse()
         return path, near_edge
 
-    def _row_values(
-        self, dist: NDArray[np.float64], row: int, cols: NDArray[np.int64]
-    ) -> NDArray[np.float64]:
-        offset = cols - self.lo[row]
-        ok = (offset >= 0) & (offset < self.width)
-        out = np.full(len(cols), np.inf)
-        out[ok] = dist[row, offset[ok]]
-        return out
-
 
 def _confidence(band: _Band, i: int, j: int, a: int, b: int) -> float:
-    """How sure the bead is, from its own evidence against its alternatives."""
+    """How sure the bead is, from its own evidence."""
     s = band.s
-    cols = np.asarray([j], dtype=np.int64)
-    if a == 0 or b == 0:
-        # A dropped or inserted sentence is sure when it resembles none of its
-        # neighbours on the other side.
-        if a == 1:
-            near = [band._gather(band.overlap, i - 1, np.asarray([c])) for c in range(j - 1, j + 2)]
+    if not a or not b:
+        # A dropped or inserted sentence is sure when it shares no anchors
+        # with any sentence of the other side near it.
+        if a:
+            row = band.overlap[i - 1] if i - 1 < band.overlap.shape[0] else np.zeros(1)
+            best = float(row.max()) if row.size else 0.0
             mass = float(band.f.src_anchor[i - 1])
         else:
-            near = [band._gather(band.overlap, r, np.asarray([j - 1])) for r in range(i - 1, i + 2)]
+            best = 0.0
+            for r in range(max(i - 2, 0), min(i + 2, band.n)):
+                k = j - 1 - int(band.lo[r])
+                if 0 <= k < band.width:
+                    best = max(best, float(band.overlap[r, k]))
             mass = float(band.f.tgt_anchor[j - 1])
-        best = max(float(v[0]) for v in near) if near else 0.0
-        resemblance = 2 * best / max(mass, 1e-9) if mass else 0.5
+        resemblance = min(2 * best / mass, 1.0) if mass else 0.5
         return float(np.clip(0.9 - 0.8 * resemblance, 0.05, 0.95))
-    cost = float(band.bead_cost(i, a, b, cols)[0])
     prior = 0.0 if (a, b) == (1, 1) else (s.cost_22 if (a, b) == (2, 2) else s.cost_12)
-    # Evidence beyond the bead type's prior: negative is good.
-    evidence = cost - prior
+    # Evidence beyond the bead type's prior: the lower the surer.
+    evidence = band.cost_at(i, j, a, b) - prior
     return float(1.0 / (1.0 + math.exp(1.2 * (evidence + 0.5))))
 
 
@@ -724,13 +762,28 @@ def align(
     if progress:
         progress("aligning")
     features = _features(src, tgt, mt)
-    half = max(settings.band, abs(len(src) - len(tgt)) // 2 + settings.band)
+    n, m = len(src), len(tgt)
+    # Coarse pass: the chain of sure anchors gives the rough path.
+    xs, ys = _anchor_chain(features.src_counts, features.tgt_counts)
+    rows = np.arange(n + 1, dtype=np.float64)
+    centre = np.round(np.interp(rows, [0, *xs, n], [0, *ys, m])).astype(np.int64)
+    half = settings.band + abs(n - m) // 2
+    recentred = 0
     while True:
-        band = _Band(features, settings, half)
+        band = _Band(features, settings, centre, half)
         path, near_edge = band.run()
-        if not near_edge or band.width >= len(tgt) + 1:
+        if not near_edge or band.width >= m + 1:
             break
-        half *= 2
+        # The best path touched the band's edge: centre the band on that path
+        # and run again; if that keeps happening, widen it.
+        if recentred < 3:
+            recentred += 1
+            on_path = np.zeros(n + 1, dtype=np.int64)
+            for i, j, _, _ in path:
+                on_path[i] = j
+            centre = np.maximum.accumulate(on_path)
+        else:
+            half *= 2
     beads: list[Bead] = []
     for i, j, a, b in path:
         beads.append(
