@@ -90,6 +90,12 @@ def test_import_stores_aligned_drafts_and_penalised_units(tmp_path: Path, pair) 
         matches = lookup(store, first.source)
         assert matches and matches[0].kind is MatchKind.FUZZY and matches[0].score < 100
         assert matches[0].unit.origin == "aligned"
+        # An unsure alignment loses more than a sure one.
+        doubtful = [s for s in segments if s.match_score is not None and s.match_score < 50]
+        assert doubtful, [s.match_score for s in segments]
+        (unsure,) = lookup(store, doubtful[0].source, limit=1)
+        assert unsure.unit.origin == "aligned" and unsure.score == 90
+        assert matches[0].score == 95
         # Confirming the segment turns its unit into a human-confirmed one.
         store.confirm_segment(first.id, first.target or "")
         confirmed = lookup(store, first.source)
