@@ -121,6 +121,9 @@ class AlignSettings:
     mismatch_weight: float = 1.0
     # Machine-translation similarity (chrF-style F-score in [0, 1]).
     mt_weight: float = 8.0
+    # Confidence: logistic in the margin of a bead's cost over its rivals.
+    confidence_slope: float = 0.8
+    confidence_offset: float = 0.5
     # Half-width of the first band, in sentences, and when to widen it.
     band: int = 24
     band_margin: int = 4
@@ -729,10 +732,20 @@ def _confidence(band: _Band, i: int, j: int, a: int, b: int) -> float:
             mass = float(band.f.tgt_anchor[j - 1])
         resemblance = min(2 * best / mass, 1.0) if mass else 0.5
         return float(np.clip(0.9 - 0.8 * resemblance, 0.05, 0.95))
-    prior = 0.0 if (a, b) == (1, 1) else (s.cost_22 if (a, b) == (2, 2) else s.cost_12)
-    # Evidence beyond the bead type's prior: the lower the surer.
-    evidence = band.cost_at(i, j, a, b) - prior
-    return float(1.0 / (1.0 + math.exp(1.2 * (evidence + 0.5))))
+    # The margin of this bead over its rivals at the same place: the same
+    # source sentences with the target shifted by one either way, the other
+    # bead types ending here, and dropping both sides.
+    cost = band.cost_at(i, j, a, b)
+    rivals = [2 * s.cost_skip]
+    k = j - int(band.lo[i])
+    for (ra, rb), matrix in band.costs.items():
+        row = matrix[i]
+        for shift in (-1, 0, 1):
+            if (ra, rb, shift) == (a, b, 0) or not 0 <= k + shift < band.width:
+                continue
+            rivals.append(float(row[k + shift]))
+    margin = min(rivals) - cost
+    return float(1.0 / (1.0 + math.exp(-s.confidence_slope * (margin - s.confidence_offset))))
 
 
 def align(

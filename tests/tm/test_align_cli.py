@@ -76,6 +76,9 @@ def test_import_stores_aligned_drafts_and_penalised_units(tmp_path: Path, pair) 
     with Store(db) as store:
         (document,) = store.documents()
         segments = store.segments(document.id)
+        # The document is the source file, losslessly, one segment per line.
+        assert store.rebuild_text(document.id, use_targets=False) == src.read_text("utf-8")
+        assert len(segments) == 10
         assert next(s.source for s in segments).startswith("Gubernur DKI Jakarta")
         first = segments[0]
         assert first.status is Status.DRAFT and first.origin == "aligned"

@@ -204,8 +204,6 @@ def align_command(
     texts = [(read_text(p.source, encoding), read_text(p.target, encoding)) for p in pairs]
     translator = _load_model(model, no_mt)
     store = open_store(ctx) if import_ else None
-    from tm.commands.translate import _progress_bar
-
     with _progress_bar() as bar:
         task = bar.add_task("Aligning", total=len(pairs))
         for pair, (src_text, tgt_text) in zip(pairs, texts, strict=True):
@@ -219,6 +217,21 @@ def align_command(
     if destination is not None:
         _write(pairs, destination, fmt, folders)
     _summary(pairs, alone, threshold)
+
+
+def _progress_bar() -> Any:
+    """Pairs done, on stderr (only when it is a terminal)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("document pairs"),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    )
 
 
 def _import(store: Store, pair: _Pair, text: str, segmented: SegmentedText) -> None:
