@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from tm.align import Alignment, AlignSettings, align, anchors, split_english, split_lines
@@ -86,4 +87,45 @@ def test_english_titles_do_not_end_a_sentence() -> None:
     assert split_english(text) == [
         "The bill was signed by Gov. Andrew Cuomo on Monday.",
         "It takes effect in May.",
+    ]
+
+
+class _Dictionary:
+    """A Translator that knows the translation of each source (a translation memory)."""
+
+    model_id = "dictionary"
+
+    def __init__(self, pairs: dict[str, str]):
+        self.pairs = pairs
+        self.calls = 0
+
+    def translate(self, sources: Sequence[str]) -> list[str]:
+        self.calls += 1
+        return [self.pairs.get(s, "") for s in sources]
+
+
+def test_machine_translation_of_the_source_decides_what_lengths_cannot() -> None:
+    # No numbers or names to anchor on, and a dropped sentence whose
+    # neighbours have the same length: lengths alone pair the wrong ones.
+    pairs = {
+        "Hujan turun sejak pagi tadi.": "It has rained since this morning.",
+        "Anak-anak bermain di halaman.": "The children played in the yard.",
+        "Ibu memasak nasi goreng.": "Mother cooked fried rice.",
+        "Ayah membaca koran pagi.": "Father read the morning paper.",
+        "Kucing tidur di atas kursi.": "The cat slept on the chair.",
+        "Tetangga datang berkunjung.": "The neighbours came to visit.",
+    }
+    sources = list(pairs)
+    # The third sentence is missing from the English.
+    targets = [pairs[s] for k, s in enumerate(sources) if k != 2]
+    engine = _Dictionary(pairs)
+    result = align(sources, targets, translator=engine)
+    assert engine.calls == 1
+    assert [(b.source, b.target) for b in result.beads] == [
+        ((0,), (0,)),
+        ((1,), (1,)),
+        ((2,), ()),
+        ((3,), (2,)),
+        ((4,), (3,)),
+        ((5,), (4,)),
     ]
