@@ -146,6 +146,7 @@ def test_plain_text_is_segmented_on_both_sides(tmp_path: Path) -> None:
     [
         (["missing.id", "berita.en"], "no such file"),
         (["berita.id", "."], "is a folder"),
+        (["berita.id", "berita.en", "--out", "no/such/dir/x.tsv"], "does not exist"),
     ],
 )
 def test_bad_input_is_one_paragraph_and_exit_2(tmp_path: Path, pair, args, needle) -> None:

@@ -200,22 +200,33 @@ def align_command(
             f"Folder pairs cannot write {fmt.value} to stdout as one stream: give --out a folder "
             "(one file per pair), or use --format tsv."
         )
+    if not folders and destination not in (None, "-"):
+        parent = Path(destination).parent
+        if not parent.is_dir():
+            raise OutputError(
+                f"Cannot write {destination}: the folder {parent} does not exist. Create it or "
+                "choose another --out path."
+            )
     # Every input is read and checked before anything is written.
     texts = [(read_text(p.source, encoding), read_text(p.target, encoding)) for p in pairs]
     translator = _load_model(model, no_mt)
     store = open_store(ctx) if import_ else None
+    segmentations = []
     with _progress_bar() as bar:
         task = bar.add_task("Aligning", total=len(pairs))
         for pair, (src_text, tgt_text) in zip(pairs, texts, strict=True):
             segmented_source = _lines_segmented(src_text) if segmented else segment_text(src_text)
+            segmentations.append(segmented_source)
             sources = [span.source for span in segmented_source.spans]
             targets = split_lines(tgt_text) if segmented else split_english(tgt_text)
             pair.alignment = align(sources, targets, translator=translator)
-            if store is not None:
-                _import(store, pair, src_text, segmented_source)
             bar.advance(task)
+    # The output first: a path that cannot be written must leave the store as it was.
     if destination is not None:
         _write(pairs, destination, fmt, folders)
+    if store is not None:
+        for pair, (src_text, _), segmented_source in zip(pairs, texts, segmentations, strict=True):
+            _import(store, pair, src_text, segmented_source)
     _summary(pairs, alone, threshold)
 
 
