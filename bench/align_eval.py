@@ -440,7 +440,7 @@ def main() -> None:
     aligners["Gale–Church (nltk align_blocks)"] = gale_church
     if args.hunalign:
         aligners["hunalign, empty dictionary"] = hunalign_aligner(args.hunalign, False)
-        aligners["hunalign -autodict"] = hunalign_aligner(args.hunalign, True)
+        aligners["hunalign -realign -autodict"] = hunalign_aligner(args.hunalign, True)
     scores = evaluate(aligners, docs)
     gold = sum(scores["tm.align (no MT)"].gold.values())
     non11 = gold - scores["tm.align (no MT)"].gold["1-1"]
