@@ -577,13 +577,18 @@ def _anchor_chain(
     return xs, ys
 
 
+# Rows of the band whose bead costs are computed at once: bounds the memory
+# of the temporaries whatever the length of the documents.
+_CHUNK = 256
+
+
 class _Band:
     """One pass of the dynamic programme in a band around ``centre``.
 
     Row ``i`` of the grid (``i`` source sentences consumed) holds the cells
     of targets ``lo[i] .. lo[i] + width - 1``. The costs of every bead type
-    are computed for the whole band at once (numpy), then the programme runs
-    row by row.
+    are computed for a chunk of rows at once (numpy), then the programme runs
+    row by row, keeping only the rows it still needs and the back pointers.
     """
 
     def __init__(self, f: _Features, settings: AlignSettings, centre: NDArray[np.int64], half: int):
@@ -597,18 +602,30 @@ class _Band:
         self.mt = None
         if f.mt is not None:
             self.mt = _mt_matrices(f.mt, f.targets, self.lo, width)
-        self.cols = self.lo[:, None] + np.arange(width, dtype=np.int64)[None, :]
-        self.costs = {(a, b): self._costs(a, b) for a, b in BEAD_TYPES if a and b}
+        self.src_cum = np.concatenate(([0.0], np.cumsum(f.src_len)))
+        self.tgt_cum = np.concatenate(([0.0], np.cumsum(f.tgt_len)))
+        self.src_anchor = np.concatenate(([0.0], np.cumsum(f.src_anchor)))
+        self.tgt_anchor = np.concatenate(([0.0], np.cumsum(f.tgt_anchor)))
+        if self.mt is not None:
+            self.hyp_cum = np.concatenate(([0.0], np.cumsum(self.mt[1])))
+            self.ref_cum = np.concatenate(([0.0], np.cumsum(self.mt[2])))
 
-    def _pair_sum(self, matrix: NDArray[np.float32], a: int, b: int) -> NDArray[np.float64]:
-        """For every cell (i, j): the sum of matrix over sources i-a..i-1, targets j-b..j-1."""
-        rows = np.arange(self.n + 1, dtype=np.int64)[:, None]
-        total = np.zeros(self.cols.shape)
+    def columns(self, r0: int, r1: int) -> NDArray[np.int64]:
+        """Target indices of the cells of rows r0 .. r1 - 1."""
+        return self.lo[r0:r1, None] + np.arange(self.width, dtype=np.int64)[None, :]
+
+    def _pair_sum(
+        self, matrix: NDArray[np.float32], a: int, b: int, r0: int, r1: int
+    ) -> NDArray[np.float64]:
+        """Per cell (i, j): the sum of matrix over sources i-a..i-1, targets j-b..j-1."""
+        rows = np.arange(r0, r1, dtype=np.int64)[:, None]
+        cols = self.columns(r0, r1)
+        total = np.zeros(cols.shape)
         for da in range(1, a + 1):
             src = rows - da
             safe_src = np.clip(src, 0, max(self.n - 1, 0))
             for db in range(1, b + 1):
-                tgt = self.cols - db
+                tgt = cols - db
                 offset = tgt - self.lo[safe_src]
                 ok = (src >= 0) & (tgt >= 0) & (tgt < self.m) & (offset >= 0)
                 ok &= offset < self.width
@@ -616,72 +633,77 @@ class _Band:
                 total += np.where(ok, values, 0.0)
         return total
 
-    def _costs(self, a: int, b: int) -> NDArray[np.float64]:
-        """The cost of the bead of type (a, b) ending at every cell (inf where impossible)."""
-        f, s = self.f, self.s
-        rows = np.arange(self.n + 1, dtype=np.int64)[:, None]
-        cols = self.cols
-        src_cum = np.concatenate(([0.0], np.cumsum(f.src_len)))
-        tgt_cum = np.concatenate(([0.0], np.cumsum(f.tgt_len)))
-        src_anchor = np.concatenate(([0.0], np.cumsum(f.src_anchor)))
-        tgt_anchor = np.concatenate(([0.0], np.cumsum(f.tgt_anchor)))
-        possible = (rows >= a) & (cols >= b) & (cols <= self.m)
-        r1, r0 = np.clip(rows, 0, self.n), np.clip(rows - a, 0, self.n)
-        c1, c0 = np.clip(cols, 0, self.m), np.clip(cols - b, 0, self.m)
-        src_len = src_cum[r1] - src_cum[r0]
-        tgt_len = tgt_cum[c1] - tgt_cum[c0]
-        delta = (tgt_len - src_len * f.ratio) / np.sqrt(
-            s.variance * (src_len + tgt_len / f.ratio) / 2 + 1
-        )
-        cost = s.length_weight * delta * delta
-        if (a, b) != (1, 1):
-            cost += s.cost_22 if (a, b) == (2, 2) else s.cost_12
-        shared = self._pair_sum(self.overlap, a, b)
-        mass = (src_anchor[r1] - src_anchor[r0]) + (tgt_anchor[c1] - tgt_anchor[c0])
-        unmatched = np.where(
-            mass > 0, 1.0 - np.minimum(2 * shared / np.maximum(mass, 1e-9), 1.0), 0.0
-        )
-        cost += s.mismatch_weight * unmatched * np.minimum(mass, 2.0) - s.anchor_weight * shared
-        if self.mt is not None:
-            grams, hyp_total, ref_total = self.mt
-            hits = self._pair_sum(grams, a, b)
-            hyp_cum = np.concatenate(([0.0], np.cumsum(hyp_total)))
-            ref_cum = np.concatenate(([0.0], np.cumsum(ref_total)))
-            precision = hits / np.maximum(hyp_cum[r1] - hyp_cum[r0], 1.0)
-            recall = hits / np.maximum(ref_cum[c1] - ref_cum[c0], 1.0)
-            chrf = 5 * precision * recall / np.maximum(4 * precision + recall, 1e-9)
-            cost -= s.mt_weight * chrf
-        return np.where(possible, cost, np.inf)
+    def costs(self, r0: int, r1: int) -> dict[tuple[int, int], NDArray[np.float32]]:
+        """The cost of each bead type (a, b) ending at every cell of rows r0 .. r1 - 1.
 
-    def cost_at(self, i: int, j: int, a: int, b: int) -> float:
-        """The cost of one bead ending at (i, j)."""
-        if not a or not b:
-            return self.s.cost_skip
-        return float(self.costs[(a, b)][i, j - int(self.lo[i])])
+        Impossible beads cost infinity.
+        """
+        f, s = self.f, self.s
+        rows = np.arange(r0, r1, dtype=np.int64)[:, None]
+        cols = self.columns(r0, r1)
+        out = {}
+        for a, b in BEAD_TYPES:
+            if not a or not b:
+                continue
+            possible = (rows >= a) & (cols >= b) & (cols <= self.m)
+            top, bottom = np.clip(rows, 0, self.n), np.clip(rows - a, 0, self.n)
+            right, left = np.clip(cols, 0, self.m), np.clip(cols - b, 0, self.m)
+            src_len = self.src_cum[top] - self.src_cum[bottom]
+            tgt_len = self.tgt_cum[right] - self.tgt_cum[left]
+            delta = (tgt_len - src_len * f.ratio) / np.sqrt(
+                s.variance * (src_len + tgt_len / f.ratio) / 2 + 1
+            )
+            cost = s.length_weight * delta * delta
+            if (a, b) != (1, 1):
+                cost += s.cost_22 if (a, b) == (2, 2) else s.cost_12
+            shared = self._pair_sum(self.overlap, a, b, r0, r1)
+            mass = (self.src_anchor[top] - self.src_anchor[bottom]) + (
+                self.tgt_anchor[right] - self.tgt_anchor[left]
+            )
+            unmatched = np.where(
+                mass > 0, 1.0 - np.minimum(2 * shared / np.maximum(mass, 1e-9), 1.0), 0.0
+            )
+            cost += s.mismatch_weight * unmatched * np.minimum(mass, 2.0)
+            cost -= s.anchor_weight * shared
+            if self.mt is not None:
+                hits = self._pair_sum(self.mt[0], a, b, r0, r1)
+                hyp = np.maximum(self.hyp_cum[top] - self.hyp_cum[bottom], 1.0)
+                ref = np.maximum(self.ref_cum[right] - self.ref_cum[left], 1.0)
+                precision, recall = hits / hyp, hits / ref
+                chrf = 5 * precision * recall / np.maximum(4 * precision + recall, 1e-9)
+                cost -= s.mt_weight * chrf
+            out[(a, b)] = np.where(possible, cost, np.inf).astype(np.float32)
+        return out
 
     def run(self) -> tuple[list[tuple[int, int, int, int]], bool]:
         """Best path as (i, j, a, b) beads, and whether it came near the band's edge."""
         n, m, width, lo = self.n, self.m, self.width, self.lo
         inf = np.inf
-        dist = np.full((n + 1, width), inf)
+        recent: dict[int, NDArray[np.float64]] = {}
         back = np.zeros((n + 1, width), dtype=np.int8)
         steps = np.arange(width) * self.s.cost_skip
         skip_target = BEAD_TYPES.index((0, 1))
+        costs: dict[tuple[int, int], NDArray[np.float32]] = {}
+        chunk_start = 0
         for i in range(n + 1):
-            valid = self.cols[i] <= m
-            best = np.where(self.cols[i] == 0, 0.0, inf) if i == 0 else np.full(width, inf)
+            if i % _CHUNK == 0:
+                costs, chunk_start = self.costs(i, min(i + _CHUNK, n + 1)), i
+            cols = lo[i] + np.arange(width, dtype=np.int64)
+            valid = cols <= m
+            best = np.where(cols == 0, 0.0, inf) if i == 0 else np.full(width, inf)
             choice = np.zeros(width, dtype=np.int8)
             for t, (a, b) in enumerate(BEAD_TYPES):
                 if not a or i < a:
                     continue
                 # Cell k of row i comes from cell k + shift of row i - a.
                 shift = int(lo[i] - lo[i - a]) - b
+                before = recent[i - a]
                 prev = np.full(width, inf)
-                if shift >= 0:
-                    prev[: width - shift] = dist[i - a, shift:] if shift < width else inf
-                elif -shift < width:
-                    prev[-shift:] = dist[i - a, : width + shift]
-                cost = prev + (self.costs[(a, b)][i] if b else self.s.cost_skip)
+                if 0 <= shift < width:
+                    prev[: width - shift] = before[shift:]
+                elif 0 < -shift < width:
+                    prev[-shift:] = before[: width + shift]
+                cost = prev + (costs[(a, b)][i - chunk_start] if b else self.s.cost_skip)
                 better = cost < best
                 best[better] = cost[better]
                 choice[better] = t
@@ -693,16 +715,17 @@ class _Band:
             best = np.where(from_left, running, best)
             choice = np.where(from_left, skip_target, choice).astype(np.int8)
             best[~valid] = inf
-            dist[i] = best
+            recent[i] = best
+            recent.pop(i - 3, None)
             back[i] = choice
         path: list[tuple[int, int, int, int]] = []
         near_edge = False
         margin = self.s.band_margin
         i, j = n, m
+        if not np.isfinite(recent[n][m - int(lo[n])]):
+            raise AssertionError("no alignment path in the band")  # pragma: no cover
         while i > 0 or j > 0:
             k = j - int(lo[i])
-            if not (0 <= k < width) or not np.isfinite(dist[i, k]):
-                raise AssertionError("alignment path left the band")  # pragma: no cover
             # Near an edge of the band that is not an edge of the grid.
             if (k < margin and lo[i] > 0) or (k >= width - margin and lo[i] + width <= m):
                 near_edge = True
@@ -712,9 +735,25 @@ class _Band:
         path.reverse()
         return path, near_edge
 
+    def confidences(self, path: list[tuple[int, int, int, int]]) -> list[float]:
+        """The confidence of each bead of the path (chunk by chunk, like the costs)."""
+        out: list[float] = []
+        chunk = -1
+        costs: dict[tuple[int, int], NDArray[np.float32]] = {}
+        for i, j, a, b in path:
+            if i // _CHUNK != chunk:
+                chunk = i // _CHUNK
+                start = chunk * _CHUNK
+                costs = self.costs(start, min(start + _CHUNK, self.n + 1))
+            rows = {kind: matrix[i - chunk * _CHUNK] for kind, matrix in costs.items()}
+            out.append(_confidence(self, rows, i, j, a, b))
+        return out
 
-def _confidence(band: _Band, i: int, j: int, a: int, b: int) -> float:
-    """How sure the bead is, from its own evidence."""
+
+def _confidence(
+    band: _Band, rows: dict[tuple[int, int], NDArray[np.float32]], i: int, j: int, a: int, b: int
+) -> float:
+    """How sure the bead ending at (i, j) is; ``rows``: row i of each bead type's costs."""
     s = band.s
     if not a or not b:
         # A dropped or inserted sentence is sure when it shares no anchors
@@ -735,13 +774,12 @@ def _confidence(band: _Band, i: int, j: int, a: int, b: int) -> float:
     # The margin of this bead over its rivals at the same place: the same
     # source sentences with the target shifted by one either way, the other
     # bead types ending here, and dropping both sides.
-    cost = band.cost_at(i, j, a, b)
-    rivals = [2 * s.cost_skip]
     k = j - int(band.lo[i])
-    for (ra, rb), matrix in band.costs.items():
-        row = matrix[i]
+    cost = float(rows[(a, b)][k])
+    rivals = [2 * s.cost_skip]
+    for kind, row in rows.items():
         for shift in (-1, 0, 1):
-            if (ra, rb, shift) == (a, b, 0) or not 0 <= k + shift < band.width:
+            if (kind == (a, b) and shift == 0) or not 0 <= k + shift < band.width:
                 continue
             rivals.append(float(row[k + shift]))
     margin = min(rivals) - cost
@@ -780,7 +818,8 @@ def align(
     xs, ys = _anchor_chain(features.src_counts, features.tgt_counts)
     rows = np.arange(n + 1, dtype=np.float64)
     centre = np.round(np.interp(rows, [0, *xs, n], [0, *ys, m])).astype(np.int64)
-    half = settings.band + abs(n - m) // 2
+    # Without anchors to follow, the band must hold the difference in length.
+    half = settings.band if len(xs) >= 2 else settings.band + abs(n - m) // 2
     recentred = 0
     while True:
         band = _Band(features, settings, centre, half)
@@ -797,13 +836,8 @@ def align(
             centre = np.maximum.accumulate(on_path)
         else:
             half *= 2
-    beads: list[Bead] = []
-    for i, j, a, b in path:
-        beads.append(
-            Bead(
-                tuple(range(i - a, i)),
-                tuple(range(j - b, j)),
-                round(_confidence(band, i, j, a, b), 3),
-            )
-        )
+    beads = [
+        Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), round(confidence, 3))
+        for (i, j, a, b), confidence in zip(path, band.confidences(path), strict=True)
+    ]
     return Alignment(src, tgt, tuple(beads))
