@@ -12,6 +12,7 @@ from lxml import etree
 from tm.leverage import lookup
 from tm.models import MatchKind, Status
 from tm.store import Store
+from tm.tmx_check import tmx_problems
 
 from .test_cli_documents import assert_clean_error, run_tm
 
@@ -52,6 +53,7 @@ def test_tmx_output_is_valid_and_marks_drafts(tmp_path: Path, pair) -> None:
         "--out", str(out), cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+    assert tmx_problems(out) == []  # the TMX 1.4b DTD and our semantic rules
     tree = etree.parse(str(out))
     tus = tree.findall(".//tu")
     assert len(tus) == 8  # ten beads, two of them with one side empty
