@@ -16,7 +16,18 @@ from typing import Annotated
 import typer
 
 from tm import __version__
-from tm.commands import approve, check, documents, glossary, leverage, model, qa, stats, translate
+from tm.commands import (
+    align,
+    approve,
+    check,
+    documents,
+    glossary,
+    leverage,
+    model,
+    qa,
+    stats,
+    translate,
+)
 from tm.errors import TmError
 
 app = typer.Typer(
@@ -57,7 +68,18 @@ def _root(
     ctx.obj = {"db": str(db) if db else None}
 
 
-for _commands in (documents, translate, model, glossary, leverage, qa, check, stats, approve):
+for _commands in (
+    documents,
+    translate,
+    model,
+    glossary,
+    leverage,
+    qa,
+    check,
+    stats,
+    approve,
+    align,
+):
     _commands.register(app)
 
 # The review UI registers its own command, loaded by name: the core never
