@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 
 from tm.leverage import lookup_many
 from tm.models import Match, MatchKind, Origin, Segment, Status
-from tm.mt import Translator, cache_key, normalize_source
+from tm.mt import Translator, Wish, cache_key, glossary_wish, nbest_flag, normalize_source
 from tm.store import Store
 from tm.terms import load_glossary
 
 # Flags this module writes; a rerun replaces them instead of piling up.
-FLAG_PREFIXES = ("glossary:", "mt-split:")
+FLAG_PREFIXES = ("glossary:", "mt-split:", "mt-nbest:")
 DEFAULT_BATCH = 32
 
 
@@ -151,7 +151,7 @@ def translate_document(
     total = len(pending)
     counts = _Counts()
     done = 0
-    calls_before = getattr(translator, "generate_calls", 0)
+    calls_before = translator.generate_calls if translator is not None else 0
 
     def report() -> None:
         if progress is not None:
@@ -191,13 +191,25 @@ def translate_document(
     if use_mt and remaining:
         assert translator is not None
         glossary = load_glossary(store) if settings.use_glossary else None
-        origin = getattr(translator, "origin", f"mt:{translator.model_id}")
-        namespace = getattr(translator, "cache_namespace", translator.model_id)
-        settings_key = getattr(translator, "settings_key", "")
+        origin = translator.origin
+        namespace = translator.cache_namespace
+        settings_key = translator.settings_key
         groups: dict[str, list[Segment]] = {}
         for seg in remaining:
             groups.setdefault(normalize_source(seg.source), []).append(seg)
-        keys = {text: cache_key(namespace, settings_key, text) for text in groups}
+        # n-best: sources naming glossary places want a draft that names them
+        # in English; such a draft is cached under its own key, the plain
+        # first draft under the usual one (so the flag survives the cache).
+        wishes: dict[str, Wish | None] = {
+            text: glossary_wish(glossary, segs[0].source) if glossary is not None else None
+            for text, segs in groups.items()
+        }
+        plain = {text: cache_key(namespace, settings_key, text) for text in groups}
+        keys = {
+            text: cache_key(namespace, settings_key, text, w.key) if w else plain[text]
+            for text, w in wishes.items()
+        }
+        nbest: set[str] = set()
 
         def store_drafts(results: dict[str, tuple[str, int]], *, cached: bool) -> None:
             nonlocal done
@@ -211,6 +223,11 @@ def translate_document(
                         (keys[text], text, target, origin, settings_key)
                         for text, (target, _) in results.items()
                     )
+                    store.mt_cache_put(
+                        (plain[text], text, firsts[text], origin, settings_key)
+                        for text in results
+                        if text in firsts
+                    )
                 still_open = _still_open(store, [s for t in results for s in groups[t]])
                 for text, (target, parts) in results.items():
                     for seg in groups[text]:
@@ -221,6 +238,9 @@ def translate_document(
                         if parts > 1:
                             flags.append(f"mt-split: translated in {parts} parts (too long)")
                             counts.split.append(seg.position)
+                        wish = wishes[text]
+                        if text in nbest and wish is not None:
+                            flags.append(nbest_flag(wish))
                         if glossary is not None and draft:
                             draft, repairs = glossary.repair(seg.source, draft)
                             flags.extend(r.describe() for r in repairs)
@@ -241,8 +261,15 @@ def translate_document(
 
         # 2. The MT cache. Split segments are not cached as such, so a cached
         # draft counts as one part.
-        hits = store.mt_cache_get(list(keys.values()))
+        hits = store.mt_cache_get([*keys.values(), *plain.values()])
         cached = {text: (hits[key], 1) for text, key in keys.items() if key in hits}
+        nbest.update(
+            text
+            for text in cached
+            if keys[text] != plain[text]
+            and hits.get(plain[text], cached[text][0]) != cached[text][0]
+        )
+        firsts: dict[str, str] = {}
         if cached:
             store_drafts(cached, cached=True)
         # 3. MT for the rest, longest first, one commit per batch.
@@ -253,11 +280,14 @@ def translate_document(
                 interrupted = True
                 break
             batch = todo[start : start + size]
-            detailed = getattr(translator, "translate_detailed", None)
-            if detailed is not None:
-                outputs = [(o.target, o.parts) for o in detailed(batch)]
-            else:
-                outputs = [(t, 1) for t in translator.translate(batch)]
+            found = translator.translate_detailed(
+                batch, checks=[w.check if (w := wishes[t]) else None for t in batch]
+            )
+            for text, out in zip(batch, found, strict=True):
+                if out.first is not None:
+                    firsts[text] = out.first
+                    nbest.add(text)
+            outputs = [(o.target, o.parts) for o in found]
             store_drafts(dict(zip(batch, outputs, strict=True)), cached=False)
 
     left_new = sum(
@@ -274,8 +304,8 @@ def translate_document(
         left_new=left_new,
         split=tuple(sorted(counts.split)),
         glossary_repairs=counts.repairs,
-        generate_calls=getattr(translator, "generate_calls", 0) - calls_before,
+        generate_calls=(translator.generate_calls if translator is not None else 0) - calls_before,
         seconds=time.perf_counter() - started,
         interrupted=interrupted,
-        mt_origin=getattr(translator, "origin", None) if use_mt else None,
+        mt_origin=translator.origin if use_mt and translator is not None else None,
     )
