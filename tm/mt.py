@@ -458,15 +458,16 @@ class MarianTranslator:
         self.max_positions = limit
         self.batch_size = batch_size
         self.max_batch_tokens = max(max_batch_tokens, limit)
-        max_length = int(generation.get("max_length") or config.get("max_length") or limit)
-        forced = generation.get("forced_eos_token_id", config.get("forced_eos_token_id"))
+        # As transformers: generation_config.json when there is one, else config.json.
+        defaults = generation or config
+        max_length = int(defaults.get("max_length") or limit)
         self.settings = GenerationSettings(
-            beams=beams or int(generation.get("num_beams") or config.get("num_beams") or 1),
+            beams=beams or int(defaults.get("num_beams") or 1),
             max_length=min(max_length, limit),
             min_new_tokens=min_new_tokens,
             max_new_tokens=max_new_tokens,
-            min_length=int(generation.get("min_length") or 0),
-            forced_eos=forced is not None,
+            min_length=int(defaults.get("min_length") or 0),
+            forced_eos=defaults.get("forced_eos_token_id") is not None,
             hypotheses=max(hypotheses, 1),
         )
         self.settings_key = self.settings.key()
