@@ -279,12 +279,16 @@ def run_measure(
 
 
 def convert_timed(model: Path, quantization: str, env: dict[str, str]) -> tuple[float, int]:
-    """Seconds and bytes of one conversion, in a child process (start-up excluded)."""
+    """Seconds and bytes of one conversion, in a child process (start-up excluded).
+
+    An earlier conversion kept in ``--workdir`` is not redone: its time is in its marker.
+    """
     code = (
         "import json, sys, time; from tm.mt import resolve_model; "
-        "from tm.mt_ct2 import convert, folder_size; ref = resolve_model(sys.argv[1]); "
+        "from tm.mt_ct2 import MARKER, convert, folder_size; ref = resolve_model(sys.argv[1]); "
         "t = time.perf_counter(); folder = convert(ref, sys.argv[2]); "
-        "print(json.dumps([time.perf_counter() - t, folder_size(folder)]))"
+        "took = json.loads((folder / MARKER).read_text())['seconds']; "
+        "print(json.dumps([took, folder_size(folder)]))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code, str(model), quantization],
@@ -305,6 +309,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--beams", type=int, nargs="+", default=[1, 4])
     parser.add_argument("--big-beams", type=int, nargs="+", default=[4])
+    parser.add_argument("--kinds", nargs="+", default=[*KINDS, "nbest-ct2-int8"])
+    parser.add_argument("--big-kinds", nargs="+", default=list(MAIN_KINDS))
+    parser.add_argument(
+        "--workdir", type=Path, help="Keep the built and converted model here between runs."
+    )
     parser.add_argument("--threads", type=int, default=None, help="Default: every core.")
     parser.add_argument("--build", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--measure", help=argparse.SUPPRESS)
@@ -326,25 +335,30 @@ def main() -> None:
     n_small = len(load_sentences(args.sentences))
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        workdir = Path(tmp)
+        workdir = args.workdir or Path(tmp)
         env = {k: v for k, v in os.environ.items() if not k.startswith("TM_")}
         env["PYTHONPATH"] = str(REPO)
         env["TM_CACHE"] = str(workdir / "cache")
         model = workdir / "model"
-        model.mkdir()
-        build = [sys.executable, __file__, "--build", str(model), "--new-tokens"]
-        subprocess.run([*build, str(args.new_tokens)], check=True, env=env)
+        if not (model / "model.safetensors").is_file():
+            model.mkdir(parents=True, exist_ok=True)
+            build = [sys.executable, __file__, "--build", str(model), "--new-tokens"]
+            subprocess.run([*build, str(args.new_tokens)], check=True, env=env)
         weights = (model / "model.safetensors").stat().st_size
         conversions = {q: convert_timed(model, q, env) for q in ("int8", "float32")}
-        plan = [(k, b, args.sentences) for b in args.beams for k in KINDS]
-        plan.append(("nbest-ct2-int8", 4, args.sentences))
+        plan = [
+            (k, b, args.sentences)
+            for b in args.beams
+            for k in args.kinds
+            if not (k.startswith("nbest") and b != max(args.beams))
+        ]
         for _ in range(args.repeats):  # interleaved: every configuration once per round
             for kind, beams, count in plan:
                 results.append(run_measure(kind, model, beams, count, args.threads, env))
                 print(json.dumps(results[-1]), file=sys.stderr)
         if args.big:
             for beams in args.big_beams:
-                for kind in MAIN_KINDS:
+                for kind in args.big_kinds:
                     results.append(run_measure(kind, model, beams, args.big, args.threads, env))
                     print(json.dumps(results[-1]), file=sys.stderr)
     report = render(results, conversions, weights, args, n_small, default_threads())
@@ -417,12 +431,14 @@ def render(
                 f"- {count} sentences, beam {beams}: peak RSS ct2 int8 / transformers: "
                 f"{ratio:.2f} (target ≤ 0.25: {verdict})."
             )
-    nbest = (n_small, 4, "nbest-ct2-int8")
-    plain = (n_small, 4, "pipeline-ct2-int8")
+    top = max(args.beams)
+    nbest = (n_small, top, "nbest-ct2-int8")
+    plain = (n_small, top, "pipeline-ct2-int8")
     if nbest in groups and plain in groups:
         cost = (median(nbest, "seconds") / median(plain, "seconds") - 1) * 100
         lines.append(
-            f"- n-best for the glossary (beam 4, worst case: random weights never name a place): "
+            f"- n-best for the glossary (beam {top}, worst case: random weights never name a "
+            "place): "
             f"{median(nbest, 'nbest_calls'):.0f} extra decoding batch(es), {cost:+.1f} % time."
         )
     lines += ["", "## Conversion (tm.mt_ct2.convert, TransformersConverter)", ""]

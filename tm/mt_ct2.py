@@ -188,8 +188,11 @@ def convert(
             "seconds": round(seconds, 2),
         }
         (partial / MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
-        if force and final.exists():
-            shutil.rmtree(final, ignore_errors=True)
+        if final.exists() and (force or not is_converted(final)):
+            # An old or incomplete copy (no marker) is moved aside, never used.
+            aside = parent / f"{PARTIAL_PREFIX}old-{final.name}-{os.getpid()}"
+            os.rename(final, aside)
+            shutil.rmtree(aside, ignore_errors=True)
         try:
             os.rename(partial, final)
         except OSError:
@@ -339,6 +342,7 @@ class Ct2Engine(MarianTranslator):
         self.folder = loaded.folder
         self.device = loaded.device
         self.device_indices = loaded.indices
+        self.threads = loaded.threads
 
     @property
     def translator(self) -> Any:

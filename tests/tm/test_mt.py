@@ -296,3 +296,165 @@ def test_the_default_model_is_opus_mt_id_en(monkeypatch: pytest.MonkeyPatch) -> 
 def test_tm_model_env_picks_the_model(tiny_model_dir: Path, monkeypatch) -> None:
     monkeypatch.setenv("TM_MODEL", str(tiny_model_dir))
     assert resolve_model(None).path == tiny_model_dir.resolve()
+
+
+# -- n-best ---------------------------------------------------------------------------
+
+
+def test_nbest_takes_the_best_ranked_hypothesis_that_passes(engine) -> None:
+    source = SENTENCES[1]
+    (plain,) = engine.translate([source])
+    ids = engine.tokenizer([normalize_source(source)])["input_ids"]
+    (ranked,) = engine.decode_ids(ids, beams=4, hypotheses=4)
+    expected_rank, expected = next((r, t) for r, t in enumerate(ranked, 1) if t != plain)
+    calls = engine.nbest_calls
+    (out,) = engine.translate_detailed([source], checks=[lambda t: t != plain])
+    assert (out.target, out.hypothesis, out.first) == (expected, expected_rank, plain)
+    assert engine.nbest_calls == calls + 1
+    # A first draft that passes is kept without decoding again.
+    (kept,) = engine.translate_detailed([source], checks=[lambda t: True])
+    assert (kept.target, kept.hypothesis, kept.first) == (plain, 0, None)
+    assert engine.nbest_calls == calls + 1
+    # When no hypothesis passes, the first draft stays (the glossary repairs it later).
+    (none,) = engine.translate_detailed([source], checks=[lambda t: False])
+    assert (none.target, none.hypothesis) == (plain, 0)
+
+
+def test_nbest_checks_only_the_sources_that_have_one(engine) -> None:
+    plain = engine.translate(SENTENCES[:3])
+    outs = engine.translate_detailed(SENTENCES[:3], checks=[None, lambda t: t != plain[1], None])
+    assert [o.target for o in outs][0::2] == plain[0::2]
+    assert [o.hypothesis > 0 for o in outs] == [False, True, False]
+
+
+# -- engines, conversion, devices ----------------------------------------------------------
+
+
+def test_the_default_engine_is_ct2_and_tm_engine_overrides_it(monkeypatch) -> None:
+    from tm.mt import default_engine
+
+    monkeypatch.delenv("TM_ENGINE", raising=False)
+    assert default_engine() == "ct2"
+    monkeypatch.setenv("TM_ENGINE", "transformers")
+    assert default_engine() == "transformers"
+    monkeypatch.setenv("TM_ENGINE", "marian")
+    with pytest.raises(ModelError, match="ct2, transformers"):
+        default_engine()
+
+
+def test_cache_namespace_names_engine_version_and_quantization(
+    tiny_model_dir: Path, tiny_converted
+) -> None:
+    import ctranslate2
+    import transformers
+
+    namespaces = {
+        load_translator(
+            str(tiny_model_dir), engine=name, quantization=q, device="cpu", threads=1
+        ).cache_namespace
+        for name, q in (("ct2", "int8"), ("ct2", "float32"), ("transformers", None))
+    }
+    assert namespaces == {
+        f"tiny-marian-id-en#{resolve_model(str(tiny_model_dir)).fingerprint}#{label}"
+        for label in (
+            f"ct2-int8@{ctranslate2.__version__}",
+            f"ct2-float32@{ctranslate2.__version__}",
+            f"transformers@{transformers.__version__}",
+        )
+    }
+
+
+def test_conversion_is_keyed_by_quantization_and_checkpoint(
+    tiny_model_dir: Path, tmp_path: Path, monkeypatch, tiny_converted
+) -> None:
+    import os
+
+    from tm.mt_ct2 import convert, converted_dir, is_converted
+
+    assert tiny_converted["int8"] != tiny_converted["float32"]
+    ref = resolve_model(str(tiny_model_dir))
+    said: list[str] = []
+    assert convert(ref, "int8", progress=said.append) == tiny_converted["int8"]
+    assert said == [], "a converted model is reused, not converted again"
+    copy = tmp_path / "copy"
+    shutil.copytree(tiny_model_dir, copy)
+    before = converted_dir(resolve_model(str(copy)), "int8")
+    weights = copy / "model.safetensors"
+    os.utime(weights, ns=(weights.stat().st_atime_ns, weights.stat().st_mtime_ns + 10**9))
+    after = converted_dir(resolve_model(str(copy)), "int8")
+    assert before != after, "changed weights must not reuse the old conversion"
+    assert not is_converted(after)
+
+
+def test_a_killed_conversion_is_never_used(
+    tiny_model_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """A half-written folder (no marker) is converted again; a dead process's temp is removed."""
+    from tm.mt_ct2 import MARKER, PARTIAL_PREFIX, convert, converted_dir
+
+    monkeypatch.setenv("TM_CACHE", str(tmp_path / "cache"))
+    ref = resolve_model(str(tiny_model_dir))
+    final = converted_dir(ref, "float32")
+    final.parent.mkdir(parents=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    stale = final.parent / f"{PARTIAL_PREFIX}{final.name}-{int(dead.stdout)}"
+    stale.mkdir()
+    (stale / "model.bin").write_bytes(b"killed mid-way")
+    said: list[str] = []
+    folder = convert(ref, "float32", progress=said.append)
+    assert folder == final
+    assert (folder / MARKER).is_file()
+    assert not stale.exists()
+    assert said and "Converting" in said[0]
+    ct2 = load_translator(
+        str(tiny_model_dir), engine="ct2", quantization="float32", device="cpu", threads=1
+    )
+    assert ct2.folder == final
+    assert ct2.translate(["Ia dilarikan ke rumah sakit."])[0]
+
+
+def test_a_folder_without_the_marker_is_not_a_converted_model(
+    tiny_model_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from tm.mt_ct2 import converted_dir, is_converted
+
+    monkeypatch.setenv("TM_CACHE", str(tmp_path / "cache"))
+    final = converted_dir(resolve_model(str(tiny_model_dir)), "int8")
+    final.mkdir(parents=True)
+    (final / "model.bin").write_bytes(b"half written")
+    assert not is_converted(final)
+    engine = load_translator(str(tiny_model_dir), engine="ct2", device="cpu", threads=1)
+    assert is_converted(final)
+    assert engine.translate(["Ia dilarikan ke rumah sakit."])[0]
+
+
+def test_tm_threads_sets_ct2_intra_threads(
+    tiny_model_dir: Path, tiny_converted, monkeypatch
+) -> None:
+    monkeypatch.setenv("TM_THREADS", "1")
+    assert load_translator(str(tiny_model_dir), engine="ct2", device="cpu").threads == 1
+    assert load_translator(str(tiny_model_dir), engine="ct2", device="cpu", threads=2).threads == 2
+
+
+@pytest.mark.parametrize("name", ENGINE_NAMES)
+def test_cuda_without_a_gpu_is_a_model_error(
+    tiny_model_dir: Path, tiny_converted, name: str
+) -> None:
+    import ctranslate2
+
+    if ctranslate2.get_cuda_device_count():
+        pytest.skip("this machine has a GPU")
+    with pytest.raises(ModelError, match="--device cpu or --device auto"):
+        load_translator(str(tiny_model_dir), engine=name, device="cuda")
+
+
+def test_quantization_is_for_ct2_only(tiny_model_dir: Path) -> None:
+    with pytest.raises(ModelError, match="ct2 engine only"):
+        load_translator(str(tiny_model_dir), engine="transformers", quantization="int8")
+    with pytest.raises(ModelError, match="int8, int8_float32"):
+        load_translator(str(tiny_model_dir), engine="ct2", quantization="int4")

@@ -267,3 +267,50 @@ def test_empty_mt_output_leaves_the_segment_new_and_uncached(store: Store) -> No
     assert {s.status for s in store.segments(doc.id)} == {Status.NEW}
     assert summary.left_new == len(SOURCES)
     assert store.conn.execute("SELECT count(*) FROM mt_cache").fetchone()[0] == 0
+
+
+class NbestTranslator(CopyTranslator):
+    """Copies; when the copy fails the caller's check, offers Moskow → Moscow as hypothesis 3."""
+
+    model_id = "nbest"
+
+    def translate_detailed(self, sources, *, checks=None):
+        from tm.mt import MtOutput
+
+        outputs = []
+        for source, check in zip(sources, checks or [None] * len(sources), strict=True):
+            other = source.replace("Moskow", "Moscow")
+            if check is not None and not check(source) and check(other):
+                outputs.append(MtOutput(other, 1, 3, source))
+            else:
+                outputs.append(MtOutput(source))
+        return outputs
+
+
+def test_nbest_choice_is_flagged_cached_and_kept_apart(store: Store) -> None:
+    text = "Lavrov tiba di Moskow kemarin.\n"
+    doc = add(store, text)
+    translate_document(store, doc.id, NbestTranslator())
+    (segment,) = store.segments(doc.id)
+    assert segment.target == "Lavrov tiba di Moscow kemarin."
+    assert [f for f in segment.flags if f.startswith("mt-nbest:")] == [
+        "mt-nbest: a lower-ranked MT hypothesis was taken; it names Moscow (the first did not)"
+    ]
+    assert not [f for f in segment.flags if f.startswith("glossary:")], "nothing left to repair"
+    # From the cache, the same draft and the same flag.
+    store.delete_document(doc.id)
+    doc = add(store, text, name="again.txt")
+    again = translate_document(store, doc.id, NbestTranslator())
+    (cached,) = store.segments(doc.id)
+    assert again.from_cache == 1
+    assert (cached.target, cached.flags) == (segment.target, segment.flags)
+    # Without the glossary, the plain first draft (also cached) and no n-best flag.
+    store.delete_document(doc.id)
+    doc = add(store, text, name="plain.txt")
+    plain = translate_document(
+        store, doc.id, NbestTranslator(), settings=TranslateSettings(use_glossary=False)
+    )
+    (first,) = store.segments(doc.id)
+    assert plain.from_cache == 1
+    assert first.target == "Lavrov tiba di Moskow kemarin."
+    assert not [f for f in first.flags if f.startswith("mt-nbest:")]
