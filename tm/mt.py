@@ -508,10 +508,12 @@ class MarianTranslator:
         """Translate, telling which sources were split and which took a lower hypothesis.
 
         ``checks[i]``, when given, says whether a draft of ``sources[i]`` has
-        what it must (the glossary's English names). A first draft that fails
-        it is decoded again for ``settings.hypotheses`` hypotheses, and the
-        best-ranked one that passes is taken; when none passes, the first
-        draft stays. Sources split into parts keep their first draft.
+        what it must (the glossary's English names). When the beam is at least
+        ``settings.hypotheses`` wide, such sources are decoded for that many
+        hypotheses in the same search; with a narrower beam (greedy), only a
+        first draft that fails is decoded again with a wider one. The
+        best-ranked hypothesis that passes is taken; when none passes, the
+        first draft stays. Sources split into parts keep their first draft.
         """
         normalized = [normalize_source(s) for s in sources]
         present = [i for i, text in enumerate(normalized) if text]
@@ -529,9 +531,25 @@ class MarianTranslator:
             parts_of[index] = len(parts)
             pieces.extend(self.tokenizer(parts)["input_ids"])
             owners.extend([index] * len(parts))
+        n = self.settings.hypotheses
+        # With a beam as wide as the n-best list, the hypotheses come from the
+        # same search (num_hypotheses): sources with a check ask for them at once.
+        at_once = checks is not None and n > 1 and self.settings.beams >= n
+        wanted = [
+            k
+            for k, owner in enumerate(owners)
+            if at_once and checks is not None and checks[owner] and parts_of[owner] == 1
+        ]
+        decoded: list[list[str]] = [[] for _ in pieces]
+        plain = sorted(set(range(len(pieces))) - set(wanted))
+        for group, count in ((plain, 1), (wanted, n)):
+            found = self._decode_all(
+                [pieces[k] for k in group], beams=self.settings.beams, hypotheses=count
+            )
+            for k, hyps in zip(group, found, strict=True):
+                decoded[k] = hyps
         targets: list[list[str]] = [[] for _ in sources]
         whole: dict[int, list[int]] = {}
-        decoded = self._decode_all(pieces, beams=self.settings.beams, hypotheses=1)
         for owner, ids, hyps in zip(owners, pieces, decoded, strict=True):
             targets[owner].append(hyps[0])
             if parts_of[owner] == 1:
@@ -540,9 +558,30 @@ class MarianTranslator:
             MtOutput(" ".join(t for t in parts if t), count)
             for parts, count in zip(targets, parts_of, strict=True)
         ]
-        if checks is not None and self.settings.hypotheses > 1:
+        for k in wanted:
+            self._take_passing(outputs, owners[k], decoded[k][1:], checks)
+        if checks is not None and n > 1 and not at_once:
             self._choose_hypotheses(outputs, whole, checks)
         return outputs
+
+    @staticmethod
+    def _take_passing(
+        outputs: list[MtOutput],
+        index: int,
+        ranked: Sequence[str],
+        checks: Sequence[HypothesisCheck | None] | None,
+        *,
+        first_rank: int = 2,
+    ) -> None:
+        """Replace a first draft that fails its check by the best-ranked one that passes."""
+        check = checks[index] if checks is not None else None
+        out = outputs[index]
+        if check is None or not out.target or check(out.target):
+            return
+        for rank, text in enumerate(ranked, start=first_rank):
+            if text and text != out.target and check(text):
+                outputs[index] = MtOutput(text, 1, rank, out.target)
+                return
 
     def _choose_hypotheses(
         self,
@@ -563,12 +602,7 @@ class MarianTranslator:
             [whole[i] for i in redo], beams=max(self.settings.beams, n), hypotheses=n
         )
         for index, hyps in zip(redo, found, strict=True):
-            check = checks[index]
-            assert check is not None
-            for rank, text in enumerate(hyps, start=1):
-                if text and text != outputs[index].target and check(text):
-                    outputs[index] = MtOutput(text, 1, rank, outputs[index].target)
-                    break
+            self._take_passing(outputs, index, hyps, checks, first_rank=1)
 
     def _decode_all(
         self, encoded: list[list[int]], *, beams: int, hypotheses: int
@@ -581,10 +615,12 @@ class MarianTranslator:
             max_tokens=self.max_batch_tokens,
         )
         batches = [[encoded[i] for i in batch] for batch in order]
-        decoded = self.decode_batches(batches, beams=beams, hypotheses=hypotheses)
-        if hypotheses == 1:
+        decoded = (
+            self.decode_batches(batches, beams=beams, hypotheses=hypotheses) if batches else []
+        )
+        if beams >= hypotheses and beams == self.settings.beams:
             self.generate_calls += len(batches)
-        else:
+        else:  # a wider search again, for n-best
             self.nbest_calls += len(batches)
         for batch, texts in zip(order, decoded, strict=True):
             for index, hyps in zip(batch, texts, strict=True):

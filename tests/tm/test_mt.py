@@ -458,3 +458,19 @@ def test_quantization_is_for_ct2_only(tiny_model_dir: Path) -> None:
         load_translator(str(tiny_model_dir), engine="transformers", quantization="int8")
     with pytest.raises(ModelError, match="int8, int8_float32"):
         load_translator(str(tiny_model_dir), engine="ct2", quantization="int4")
+
+
+def test_nbest_with_a_wide_beam_asks_for_the_hypotheses_in_the_same_search(
+    engine, tiny_model_dir: Path
+) -> None:
+    wide = load_translator(
+        str(tiny_model_dir), engine=engine.engine, beams=4, device="cpu", threads=1
+    )
+    source = SENTENCES[1]
+    ids = wide.tokenizer([normalize_source(source)])["input_ids"]
+    (ranked,) = wide.decode_ids(ids, beams=4, hypotheses=4)
+    rank, expected = next((r, t) for r, t in enumerate(ranked[1:], 2) if t != ranked[0])
+    calls, redecoded = wide.generate_calls, wide.nbest_calls
+    (out,) = wide.translate_detailed([source], checks=[lambda t: t != ranked[0]])
+    assert (out.target, out.hypothesis, out.first) == (expected, rank, ranked[0])
+    assert (wide.generate_calls, wide.nbest_calls) == (calls + 1, redecoded)
