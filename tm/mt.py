@@ -120,12 +120,30 @@ class Translator(Protocol):
     drafts from two models, engines or settings never mix.
     """
 
-    model_id: str
-    origin: str
-    cache_namespace: str
-    settings_key: str
-    # Decoding calls so far (a run's summary reports the difference).
-    generate_calls: int
+    @property
+    def model_id(self) -> str:
+        """The model's id (Hub id or folder name)."""
+        ...
+
+    @property
+    def origin(self) -> str:
+        """Stored on every draft."""
+        ...
+
+    @property
+    def cache_namespace(self) -> str:
+        """The MT cache's model/engine part."""
+        ...
+
+    @property
+    def settings_key(self) -> str:
+        """The MT cache's decoding-settings part."""
+        ...
+
+    @property
+    def generate_calls(self) -> int:
+        """Decoding calls so far (a run's summary reports the difference)."""
+        ...
 
     def translate(self, sources: Sequence[str]) -> list[str]:
         """One draft per source, in order."""
