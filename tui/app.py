@@ -42,8 +42,7 @@ def load_mt(model: str | None = None) -> Any:
             "Machine translation is not installed in this copy of tm (tm.mt is missing). "
             "Use TM matches or type the translation."
         ) from exc
-    loader = getattr(mt, "load_translator", None) or mt.load_engine
-    return loader(model)
+    return mt.load_translator(model)
 
 
 class ReviewApp(App[None]):

@@ -221,9 +221,6 @@ class CopyTranslator(SimpleTranslator):
     def translate(self, sources: Sequence[str]) -> list[str]:
         return list(sources)
 
-    def translate_detailed(self, sources: Sequence[str]) -> list[MtOutput]:
-        return [MtOutput(t) for t in self.translate(sources)]
-
 
 def test_mt_drafts_get_place_names_repaired(store: Store) -> None:
     doc = add(store, "Lavrov tiba di Moskow kemarin.\n")
@@ -343,7 +340,6 @@ class NbestTranslator(CopyTranslator):
     model_id = "nbest"
 
     def translate_detailed(self, sources, *, checks=None):
-        from tm.mt import MtOutput
 
         outputs = []
         for source, check in zip(sources, checks or [None] * len(sources), strict=True):

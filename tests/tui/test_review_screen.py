@@ -268,7 +268,6 @@ async def test_refresh_shows_another_windows_changes(make_app, seeded) -> None:
 async def test_ui_draft_and_batch_draft_are_the_same(make_app, seeded, tiny_model_dir) -> None:
     """One drafting path: the MT key and `tm translate` give the same origin, flags, cache."""
     from tm.documents import import_document
-    from tm.mt import load_engine
     from tm.pipeline import TranslateSettings, translate_document
     from tui.app import load_mt
 
@@ -289,7 +288,8 @@ async def test_ui_draft_and_batch_draft_are_the_same(make_app, seeded, tiny_mode
         one = db.parent / "one.txt"
         one.write_text(ui.source + "\n", encoding="utf-8")
         batch_doc, _ = import_document(store, str(one))
-        engine = load_engine(str(tiny_model_dir), device="cpu", threads=1)
+        # The batch loads its engine as the UI does (TM_ENGINE, else ct2).
+        engine = load_mt(str(tiny_model_dir))
         summary = translate_document(store, batch_doc.id, engine, settings=TranslateSettings())
         (batch,) = store.segments(batch_doc.id)
         assert (
