@@ -339,7 +339,7 @@ class TmxReader:
                 "and that you may read it."
             ) from exc
 
-    def _parse(self, stream: IO[bytes]) -> Iterator[TranslationUnit]:
+    def _parse(self, stream: IO[bytes] | gzip.GzipFile) -> Iterator[TranslationUnit]:
         parser = etree.XMLPullParser(
             events=("start", "end"),
             tag=("{*}tmx", "{*}header", "{*}tu"),
@@ -405,11 +405,10 @@ class TmxReader:
         """Take the TMX namespace off an element and everything in it."""
         ns = self._ns
         for node in elem.iter():
-            tag = node.tag
-            if isinstance(tag, str) and tag.startswith(ns):
-                node.tag = tag[len(ns) :]
-        tag: str = elem.tag
-        return tag
+            name = node.tag
+            if isinstance(name, str) and name.startswith(ns):
+                node.tag = name[len(ns) :]
+        return str(elem.tag)
 
     def _take_tu(self, elem: Any) -> TranslationUnit | None:
         if self.header is None:
@@ -680,9 +679,7 @@ class TmxReader:
         props: tuple[tuple[str, str, str], ...] = ()
         notes: tuple[tuple[str, str], ...] = ()
         if len(tuv) > 1:
-            props = tuple(
-                (lang, self._prop_type(c), c.text or "") for c in tuv if c.tag == "prop"
-            )
+            props = tuple((lang, self._prop_type(c), c.text or "") for c in tuv if c.tag == "prop")
             notes = tuple((lang, c.text or "") for c in tuv if c.tag == "note")
         text, markup = self._seg(seg)
         segs[lang] = _Variant(text, markup, tuv, props, notes)
@@ -700,6 +697,9 @@ class TmxReader:
         markup = _escape(seg.text or "") + "".join(
             etree.tostring(child, encoding="unicode", with_tail=True) for child in seg
         )
+        if self._ns:
+            # lxml declares the file's default namespace on each serialized code.
+            markup = markup.replace(f' xmlns="{self._ns[1:-1]}"', "")
         return "".join(parts), markup
 
     def _plain(self, elem: Any, parts: list[str]) -> None:
@@ -733,7 +733,7 @@ class _Variant:
 
 
 @contextlib.contextmanager
-def _open_tmx(path: Path) -> Iterator[IO[bytes]]:
+def _open_tmx(path: Path) -> Iterator[IO[bytes] | gzip.GzipFile]:
     """The TMX bytes of a file: plain, gzip-compressed, or in a zip archive."""
     with path.open("rb") as raw:
         magic = raw.read(4)

@@ -24,9 +24,10 @@ from tm.atomicfile import output_error, temp_beside
 from tm.errors import OutputError
 from tm.models import SOURCE_LANG, TARGET_LANG, Origin, Status, TranslationUnit, origin_kind
 from tm.timeutil import utc_now
-from tm.tmx_read import MT_AUTHOR
+from tm.tmx_read import MT_AUTHOR, SEGTYPES, UNTYPED, InlineFixer
 
 TMX_VERSION = "1.4"
+HEADER_SEGTYPE = "sentence"
 DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
 # Characters XML 1.0 forbids: C0 controls except tab/newline/return, lone
 # surrogates and the two non-characters U+FFFE/U+FFFF.
@@ -40,7 +41,7 @@ def header_attributes(creationdate: str | None = None) -> dict[str, str]:
     return {
         "creationtool": "tm",
         "creationtoolversion": tm.__version__,
-        "segtype": "sentence",
+        "segtype": HEADER_SEGTYPE,
         "o-tmf": "tm-sqlite",
         "adminlang": "en",
         "srclang": SOURCE_LANG,
@@ -69,7 +70,9 @@ class TmxWriter:
     Use it as a context manager; the file appears (atomically) when the block
     ends without an exception. ``out`` may be a path or a binary stream (for
     stdout). :attr:`dropped_characters` counts characters XML forbids that
-    were removed; :attr:`units` counts the units written.
+    were removed; :attr:`adjusted_codes` counts inline-code attributes and
+    elements the TMX DTD does not allow, dropped or turned into TMX codes;
+    :attr:`units` counts the units written.
     """
 
     def __init__(self, out: str | Path | IO[bytes]):
@@ -86,6 +89,9 @@ class TmxWriter:
         self._flushed = False
         self.units = 0
         self.dropped_characters = 0
+        self.adjusted_codes = 0
+        # Hashes of the tuids written so far: a tuid stays unique in the file.
+        self._tuids: set[int] = set()
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -185,11 +191,15 @@ class TmxWriter:
         """The ``<tu>`` for a unit as one line of XML (nothing indented inside it)."""
         clean = self.clean
         machine = unit.status is Status.DRAFT and origin_kind(unit.origin) is Origin.MT
-        # Store ids are unique in the file; tuids imported from several files may not be.
-        tuid = tuid or (str(unit.id) if unit.id is not None else unit.tuid)
+        # A unit keeps the tuid of the file it came from; others get their store id.
+        tuid = self._unique_tuid(
+            unit.tuid or tuid or (str(unit.id) if unit.id is not None else None), unit
+        )
         parts = ["<tu"]
         if tuid:
-            parts.append(f' tuid="{_attr(clean(tuid))}"')
+            parts.append(f' tuid="{_attr(tuid)}"')
+        if unit.segtype and unit.segtype != HEADER_SEGTYPE and unit.segtype in SEGTYPES:
+            parts.append(f' segtype="{unit.segtype}"')
         if unit.created_at:
             parts.append(f' creationdate="{_attr(unit.created_at)}"')
         creator = MT_AUTHOR if machine else unit.created_by
@@ -212,30 +222,68 @@ class TmxWriter:
             if value:
                 parts.append(f'<prop type="{kind}">{self.text(value)}</prop>')
         for key, value in unit.props:
-            if key:
-                parts.append(f'<prop type="{_attr(clean(key))}">{self.text(value)}</prop>')
+            # The DTD requires a type; a prop read without one was kept as x-untyped.
+            parts.append(f'<prop type="{_attr(clean(key or UNTYPED))}">{self.text(value)}</prop>')
         note = draft_note(unit)
         if note and note not in unit.notes:
             parts.append(f"<note>{_text(note)}</note>")
         for text in unit.notes:
             parts.append(f"<note>{self.text(text)}</note>")
-        parts.append(f'<tuv xml:lang="{SOURCE_LANG}"><seg>')
+        parts.append(f'<tuv xml:lang="{SOURCE_LANG}">')
+        if unit.tuv_props or unit.tuv_notes:
+            self._tuv_meta(parts, unit, SOURCE_LANG)
+        parts.append("<seg>")
         parts.append(self._seg(unit.source, unit.source_markup))
-        parts.append(f'</seg></tuv><tuv xml:lang="{TARGET_LANG}"><seg>')
+        parts.append(f'</seg></tuv><tuv xml:lang="{TARGET_LANG}">')
+        if unit.tuv_props or unit.tuv_notes:
+            self._tuv_meta(parts, unit, TARGET_LANG)
+        parts.append("<seg>")
         parts.append(self._seg(unit.target, unit.target_markup))
         parts.append("</seg></tuv></tu>\n")
         return "".join(parts)
+
+    def _tuv_meta(self, parts: list[str], unit: TranslationUnit, lang: str) -> None:
+        """A <tuv>'s notes and props, in the order the DTD wants them (before <seg>)."""
+        for where, text in unit.tuv_notes:
+            if where == lang:
+                parts.append(f"<note>{self.text(text)}</note>")
+        for where, key, value in unit.tuv_props:
+            if where == lang:
+                kind = _attr(self.clean(key or UNTYPED))
+                parts.append(f'<prop type="{kind}">{self.text(value)}</prop>')
+
+    def _unique_tuid(self, tuid: str | None, unit: TranslationUnit) -> str | None:
+        """``tuid`` cleaned, or made unique when the file already has it."""
+        if not tuid:
+            return None
+        tuid = self.clean(tuid)
+        seen = self._tuids
+        candidate = tuid
+        suffix = 1
+        while hash(candidate) in seen:
+            # The same tuid from two imported files: keep it recognisable.
+            candidate = f"{tuid}-{unit.id if suffix == 1 and unit.id else suffix}"
+            suffix += 1
+        seen.add(hash(candidate))
+        return candidate
 
     def _seg(self, text: str, markup: str | None) -> str:
         """The inner XML of a ``<seg>``: stored inline-code markup, else the text."""
         if markup:
             markup = self.clean(markup)
             try:
-                etree.fromstring(f"<seg>{markup}</seg>", _SEG_PARSER)
-                return markup
+                seg = etree.fromstring(f"<seg>{markup}</seg>", _SEG_PARSER)
             except etree.XMLSyntaxError:
                 # Markup that no longer parses is worth less than the plain text.
-                pass
+                return self.text(text)
+            fixer = InlineFixer(seg)
+            if not fixer.fix():
+                return markup
+            # Stored before the reader made codes DTD-valid: fix them on the way out.
+            self.adjusted_codes += fixer.dropped + fixer.converted
+            return _text(seg.text or "") + "".join(
+                etree.tostring(child, encoding="unicode", with_tail=True) for child in seg
+            )
         return self.text(text)
 
     def text(self, value: str) -> str:

@@ -22,7 +22,8 @@ from tm.models import Document, SegmentedText, Status
 from tm.store import Store
 
 DOCUMENT_SUFFIXES = {".txt", ".md", ".text", ""}
-MEMORY_SUFFIXES = {".tmx"}
+# OmegaT also reads (and writes) compressed memories.
+MEMORY_SUFFIXES = (".tmx", ".tmx.gz", ".tmx.zip")
 
 
 class ExportFormat(StrEnum):
@@ -123,7 +124,7 @@ def import_files(
     store = open_store(ctx)
     for file in files:
         suffix = Path(file).suffix.lower()
-        if suffix in MEMORY_SUFFIXES:
+        if file.lower().endswith(MEMORY_SUFFIXES):
             from tm.commands import tmx as tmx_commands
 
             tmx_commands.import_memory(store, Path(file), on_conflict.value)
@@ -131,7 +132,8 @@ def import_files(
         if file != "-" and suffix not in DOCUMENT_SUFFIXES:
             raise InputError(
                 f"Cannot import {file}: tm reads plain-text documents (.txt, .md) and "
-                "translation memories (.tmx). Save the document as UTF-8 text first."
+                "translation memories (.tmx, .tmx.gz, .tmx.zip). Save the document as UTF-8 "
+                "text first."
             )
         document, created = import_document(store, file, encoding)
         count = len(store.segments(document.id))
@@ -224,10 +226,16 @@ def export(
     include_mt: Annotated[
         bool, typer.Option("--include-mt", help="TMX: add drafts, marked as machine output.")
     ] = False,
+    validate: Annotated[
+        bool,
+        typer.Option("--validate", help="TMX: check the written file against the TMX 1.4b DTD."),
+    ] = False,
 ) -> None:
     """Export a document as translated text or TSV, or the memory as TMX."""
     if (doc is None) == (not all_docs):
         raise TmError("Name one document (its id or name), or pass --all, but not both.")
+    if fmt is not ExportFormat.tmx and validate:
+        raise TmError("--validate checks TMX files: use it with --format tmx.")
     if fmt is not ExportFormat.tmx and all_docs:
         raise TmError("--all works with --format tmx only. Export documents as text one at a time.")
     store = open_store(ctx, must_exist=True)
@@ -236,7 +244,7 @@ def export(
 
         document = store.get_document(doc) if doc is not None else None
         tmx_commands.export_memory(
-            store, Path(out) if out != "-" else out, document, status, include_mt
+            store, Path(out) if out != "-" else out, document, status, include_mt, validate
         )
         return
     assert doc is not None  # --all without tmx was refused above
