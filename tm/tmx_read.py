@@ -879,8 +879,8 @@ def _syntax_error(
     elif "resource limit" in lower or "excessive depth" in lower or "huge" in lower:
         hint = (
             "The file goes beyond what the XML parser accepts (elements nested more than "
-            "2,048 deep, or a single text or name of more than a gigabyte); it is not "
-            "truncated, but tm cannot read a file built this way."
+            "2,048 deep, or a single text or name of more than a gigabyte). The file may "
+            "well be complete, but tm cannot read a file built this way."
         )
     elif char_ref:
         value = int(char_ref.group(1))
