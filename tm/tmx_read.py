@@ -37,6 +37,13 @@ CONSUMED_PROPS = frozenset(
 )
 # How Okapi, GlobalSight and MyMemory mark machine translation in creationid.
 MT_AUTHOR = "MT!"
+# The notes tm_write.draft_note writes on drafts. They follow from a unit's
+# status, so they are not stored on import but written again on export, and
+# only while the unit is a draft.
+DRAFT_NOTE = re.compile(
+    r"^(Machine translation( \(.*\))?|Draft from a translation-memory match|Draft), "
+    r"not reviewed by a translator\.$"
+)
 # Trados Studio's confirmation levels, mapped onto our statuses.
 _TRADOS_LEVELS = {
     "draft": Status.DRAFT,
@@ -566,7 +573,9 @@ class TmxReader:
             elif tag == "prop":
                 props.append((self._prop_type(child), child.text or ""))
             elif tag == "note":
-                notes.append(child.text or "")
+                text = child.text or ""
+                if not DRAFT_NOTE.match(text):
+                    notes.append(text)
             elif isinstance(tag, str):
                 raise self._error(child, f"an unknown element <{tag}> in <tu>")
             else:

@@ -24,7 +24,7 @@ from tm.atomicfile import output_error, temp_beside
 from tm.errors import OutputError
 from tm.models import SOURCE_LANG, TARGET_LANG, Origin, Status, TranslationUnit, origin_kind
 from tm.timeutil import utc_now
-from tm.tmx_read import MT_AUTHOR, SEGTYPES, UNTYPED, InlineFixer
+from tm.tmx_read import DRAFT_NOTE, MT_AUTHOR, SEGTYPES, UNTYPED, InlineFixer
 
 TMX_VERSION = "1.4"
 HEADER_SEGTYPE = "sentence"
@@ -202,13 +202,16 @@ class TmxWriter:
             parts.append(f' segtype="{unit.segtype}"')
         if unit.created_at:
             parts.append(f' creationdate="{_attr(unit.created_at)}"')
-        creator = MT_AUTHOR if machine else unit.created_by
+        # Only an unreviewed machine draft is machine output: once a person has
+        # confirmed it, "MT!" (imported with a draft) must not mark it any more.
+        creator = MT_AUTHOR if machine else _person(unit.created_by)
         if creator:
             parts.append(f' creationid="{_attr(clean(creator))}"')
         if unit.changed_at:
             parts.append(f' changedate="{_attr(unit.changed_at)}"')
-        if unit.changed_by:
-            parts.append(f' changeid="{_attr(clean(unit.changed_by))}"')
+        changer = unit.changed_by if machine else _person(unit.changed_by)
+        if changer:
+            parts.append(f' changeid="{_attr(clean(changer))}"')
         parts.append(f' usagecount="{int(unit.usage_count)}"')
         if unit.last_used_at:
             parts.append(f' lastusagedate="{_attr(unit.last_used_at)}"')
@@ -228,6 +231,8 @@ class TmxWriter:
         if note and note not in unit.notes:
             parts.append(f"<note>{_text(note)}</note>")
         for text in unit.notes:
+            if note is None and DRAFT_NOTE.match(text):
+                continue  # a draft note stored before it was confirmed
             parts.append(f"<note>{self.text(text)}</note>")
         parts.append(f'<tuv xml:lang="{SOURCE_LANG}">')
         if unit.tuv_props or unit.tuv_notes:
@@ -291,6 +296,11 @@ class TmxWriter:
         if _TEXT_WORK.search(value) is None:
             return value  # the usual case: one scan, no copies
         return _text(self.clean(value))
+
+
+def _person(author: str | None) -> str | None:
+    """``author``, unless it is the machine-translation marker."""
+    return None if author == MT_AUTHOR else author
 
 
 _TEXT_WORK = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
