@@ -54,7 +54,11 @@ _TRADOS_LEVELS = {
 _INDONESIAN = frozenset({"id", "in", "ind"})
 _ENGLISH = frozenset({"en", "eng"})
 _LANG_SHAPE = re.compile(r"^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*$")
-_DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})T(\d{2}):?(\d{2}):?(\d{2})Z$")
+# TMX's form, ISO 8601 with separators, a space for the T, fractions of a
+# second, and a missing Z (tools write UTC; a few forget to say so).
+_DATE = re.compile(
+    r"^(\d{4})-?(\d{2})-?(\d{2})[T ](\d{2}):?(\d{2}):?(\d{2})(?:\.\d+)?(?:Z|[+-]00:?00)?$"
+)
 MAX_INVALID_EXAMPLES = 5
 # Files use a handful of language codes; a bounded cache spares the regex.
 _LANG_CACHE: dict[str, str | None] = {}
@@ -88,12 +92,22 @@ def normalize_date(value: str | None) -> str | None:
     """A TMX date as ``YYYYMMDDThhmmssZ``, or None when it is malformed."""
     if not value:
         return None
-    if len(value) == 16 and value[8] == "T" and value[15] == "Z" and value[:8].isdigit():
-        return value  # the common, already-canonical case
-    m = _DATE.match(value.strip())
-    if not m:
-        return None
-    return "{}{}{}T{}{}{}Z".format(*m.groups())
+    if not (len(value) == 16 and value[8] == "T" and value[15] == "Z" and value[:8].isdigit()):
+        m = _DATE.match(value.strip())
+        if not m:
+            return None
+        value = "{}{}{}T{}{}{}Z".format(*m.groups())
+    # String comparisons: a month 13 or an hour 25 is malformed too.
+    if (
+        "01" <= value[4:6] <= "12"
+        and "01" <= value[6:8] <= "31"
+        and value[9:15].isdigit()
+        and value[9:11] <= "23"
+        and value[11:13] <= "59"
+        and value[13:15] <= "60"
+    ):
+        return value
+    return None
 
 
 @dataclass(frozen=True, slots=True)
