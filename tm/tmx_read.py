@@ -375,6 +375,8 @@ class TmxReader:
             remove_comments=True,
             remove_pis=True,
         )
+        # The exception's error log is this thread's: start it empty.
+        etree.clear_error_log()
         root: Any = None
         fed = 0
         unit_start = 0
@@ -866,28 +868,51 @@ def _ends_at(newlines: int, last_line: bytes, line: int | None, column: int | No
     return line == newlines + 1 and column >= len(last)
 
 
-def _first_error(exc: etree.XMLSyntaxError) -> tuple[str, int | None, int | None]:
-    """The message and place of the error that stopped the parser.
+def _first_error(exc: etree.XMLSyntaxError) -> tuple[str, int, int | None, int | None]:
+    """The message, libxml2 error code and place of the error that stopped the parser.
 
     The pull parser sometimes reports only "no element found" at line 0 when
-    an earlier error (an undefined entity) is the real one; the log has it.
+    an earlier error (an undefined entity) is the real one; the log has it
+    (as its last error: the log may also hold older errors of this thread).
     """
     line, column = exc.position if exc.position else (None, None)
     message = exc.msg or str(exc)
     if not line:
-        for entry in exc.error_log:
+        for entry in reversed(exc.error_log):
             if entry.level >= etree.ErrorLevels.ERROR and entry.line:
-                return entry.message, entry.line, entry.column
-    return message, line, column
+                return entry.message, entry.type, entry.line, entry.column
+    return message, exc.code, line, column
+
+
+_ENCODING_ERRORS = frozenset(
+    {
+        etree.ErrorTypes.ERR_INVALID_ENCODING,
+        etree.ErrorTypes.ERR_UNSUPPORTED_ENCODING,
+        etree.ErrorTypes.ERR_UNKNOWN_ENCODING,
+    }
+)
+# Where libxml2 starts quoting the file in a message.
+_QUOTE_START = re.compile(r": |\n| <|\"|'")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+MAX_QUOTED = 200
+
+
+def _printable(message: str) -> str:
+    """libxml2 quotes the file in some messages: keep it to one safe line."""
+    message = _CONTROL.sub(lambda m: repr(m.group())[1:-1], message)
+    if len(message) > MAX_QUOTED:
+        message = message[:MAX_QUOTED] + "…"
+    return message
 
 
 def _syntax_error(
     path: Path, exc: etree.XMLSyntaxError, newlines: int = 0, last_line: bytes = b""
 ) -> TmxError:
-    raw, line, column = _first_error(exc)
+    raw, code, line, column = _first_error(exc)
     where = f" at line {line}, column {column}" if line else ""
     message = _PARSER_ADVICE.sub("", _LINE_SUFFIX.sub("", raw)).strip().rstrip(".,")
-    lower = message.lower()
+    # Only libxml2's own words decide the hint, never file content it quotes.
+    lower = _QUOTE_START.split(message, 1)[0].lower()
     entity = _UNDEFINED_ENTITY.search(message)
     char_ref = _CHAR_REF.search(message)
     if "amplification" in lower or ("entity" in lower and "loop" in lower):
@@ -895,27 +920,27 @@ def _syntax_error(
             "It expands entities to a huge size (an entity-expansion bomb), so it was "
             "refused. Remove the <!ENTITY> declarations."
         )
-    elif "resource limit" in lower or "excessive depth" in lower or "huge" in lower:
+    elif code == etree.ErrorTypes.ERR_RESOURCE_LIMIT:
         hint = (
             "The file goes beyond what the XML parser accepts (elements nested more than "
             "2,048 deep, or a single text or name of more than a gigabyte). The file may "
             "well be complete, but tm cannot read a file built this way."
         )
-    elif char_ref:
+    elif char_ref and code == etree.ErrorTypes.ERR_INVALID_CHAR:
         value = int(char_ref.group(1))
         hint = (
             f"It uses the character reference &#{value}; (U+{value:04X}), a control "
             "character that XML 1.0 forbids (only XML 1.1 allows it, and tm reads XML 1.0). "
             "Remove the reference or replace it with a space."
         )
-    elif entity:
+    elif entity and code == etree.ErrorTypes.ERR_UNDECLARED_ENTITY:
         name = entity.group(1)
         hint = (
             f"It uses the entity &{name}; that XML does not define (HTML does); a TMX file "
             f"may only use &amp; &lt; &gt; &quot; &apos;. Replace &{name}; with the character "
             "itself or a numeric reference (&nbsp; is &#160;)."
         )
-    elif "encoding" in lower or "utf-8" in lower or "char 0x" in lower or "bytes:" in lower:
+    elif code in _ENCODING_ERRORS or "utf-8" in lower or "char 0x" in lower:
         hint = (
             "Its bytes do not match the encoding it declares. Re-save it as UTF-8 (or "
             "UTF-16 with a byte-order mark) with a matching <?xml encoding?> line."
@@ -926,11 +951,11 @@ def _syntax_error(
         or _ends_at(newlines, last_line, line, column)
     ):
         hint = "It ends before the TMX is complete: the file is probably truncated."
-    elif any(m in lower for m in ("document is empty", "start tag expected", "no element found")):
+    elif code == etree.ErrorTypes.ERR_DOCUMENT_EMPTY or "no element found" in lower:
         hint = "It is empty or not XML at all."
     else:
         hint = "It is not well-formed XML."
     return TmxError(
-        f"Cannot read {path}{where}: {message}. {hint} Nothing was imported; "
+        f"Cannot read {path}{where}: {_printable(message)}. {hint} Nothing was imported; "
         "fix the file or export it again from the tool that made it."
     )

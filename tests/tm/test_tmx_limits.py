@@ -143,3 +143,28 @@ def test_many_units_in_small_chunks_read_in_full(tmp_path: Path) -> None:
     path.write_text(HEAD + units + "</body></tmx>\n", encoding="utf-8")
     read = read_tmx(path)
     assert len(read) == 30_000 and read[-1].source == "Satu 29999"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # U+009B is CSI, a terminal control that XML 1.0 allows in text.
+        '<?xml version="1.0"?>\n<!--\u009b2J <?xml encoding="UTF-8"?>\n<!-',
+        # The first input found by fuzzing.
+        '<?xml version="1.0"?>\n<!--<?xml encoding="UTF-8"?>\n<!-- x -->\n<tmx/>',
+    ],
+)
+def test_file_text_quoted_by_the_parser_stays_one_safe_line(
+    tmp_path: Path, store: Store, text: str
+) -> None:
+    """libxml2 quotes the file in some messages, newlines and controls included."""
+    path = tmp_path / "comment.tmx"
+    path.write_bytes(text.encode())
+    with pytest.raises(TmxError) as caught:
+        import_tmx(store, path)
+    message = str(caught.value)
+    assert "\n" not in message and "\u009b" not in message
+    # The quoted "UTF-8" is no reason to blame the encoding.
+    assert "encoding it declares" not in message
+    if "\u009b" in text:
+        assert "\\x9b2J" in message
