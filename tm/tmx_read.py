@@ -92,7 +92,24 @@ def normalize_date(value: str | None) -> str | None:
     """A TMX date as ``YYYYMMDDThhmmssZ``, or None when it is malformed."""
     if not value:
         return None
-    if not (len(value) == 16 and value[8] == "T" and value[15] == "Z" and value[:8].isdigit()):
+    try:
+        # Files repeat their dates (a whole batch saved in the same second).
+        return _DATE_CACHE[value]
+    except KeyError:
+        pass
+    date = _normalize_date(value)
+    if len(_DATE_CACHE) < 10_000:
+        _DATE_CACHE[value] = date
+    return date
+
+
+_DATE_CACHE: dict[str, str | None] = {}
+
+
+def _normalize_date(value: str) -> str | None:
+    if not (
+        len(value) == 16 and value[8] == "T" and value[15] == "Z" and value[:8].isdigit()
+    ):
         m = _DATE.match(value.strip())
         if not m:
             return None

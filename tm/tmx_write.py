@@ -75,7 +75,7 @@ class TmxWriter:
     :attr:`units` counts the units written.
     """
 
-    def __init__(self, out: str | Path | IO[bytes]):
+    def __init__(self, out: str | Path | IO[bytes], *, shared_tuids: frozenset[str] | None = None):
         self.target: Path | None = None
         self._stream: IO[bytes] | None = None
         if isinstance(out, (str, Path)):
@@ -90,8 +90,6 @@ class TmxWriter:
         self.units = 0
         self.dropped_characters = 0
         self.adjusted_codes = 0
-        # Hashes of the tuids written so far: a tuid stays unique in the file.
-        self._tuids: set[int] = set()
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -191,25 +189,33 @@ class TmxWriter:
         """The ``<tu>`` for a unit as one line of XML (nothing indented inside it)."""
         clean = self.clean
         machine = unit.status is Status.DRAFT and origin_kind(unit.origin) is Origin.MT
-        # A unit keeps the tuid of the file it came from; others get their store id.
-        tuid = self._unique_tuid(
-            unit.tuid or tuid or (str(unit.id) if unit.id is not None else None), unit
-        )
+        # A unit keeps the tuid of the file it came from (Okapi's string ids,
+        # ACDetectionCheckFailedAction0, are keys), others get their store id.
+        # TMX 1.4b leaves tuids free ("it could be unique or not"), so a key
+        # imported from two files stays the same key.
+        tuid = unit.tuid or tuid or (str(unit.id) if unit.id is not None else None)
         parts = ["<tu"]
         if tuid:
-            parts.append(f' tuid="{_attr(tuid)}"')
-        if unit.segtype and unit.segtype != HEADER_SEGTYPE and unit.segtype in SEGTYPES:
-            parts.append(f' segtype="{unit.segtype}"')
+            parts.append(f' tuid="{_attr(clean(tuid))}"')
+        segtype = unit.segtype
+        if segtype and segtype != HEADER_SEGTYPE and segtype in SEGTYPES:
+            parts.append(f' segtype="{segtype}"')
         if unit.created_at:
             parts.append(f' creationdate="{_attr(unit.created_at)}"')
         # Only an unreviewed machine draft is machine output: once a person has
         # confirmed it, "MT!" (imported with a draft) must not mark it any more.
-        creator = MT_AUTHOR if machine else _person(unit.created_by)
+        creator = unit.created_by
+        if machine:
+            creator = MT_AUTHOR
+        elif creator == MT_AUTHOR:
+            creator = None
         if creator:
             parts.append(f' creationid="{_attr(clean(creator))}"')
         if unit.changed_at:
             parts.append(f' changedate="{_attr(unit.changed_at)}"')
-        changer = unit.changed_by if machine else _person(unit.changed_by)
+        changer = unit.changed_by
+        if changer == MT_AUTHOR and not machine:
+            changer = None
         if changer:
             parts.append(f' changeid="{_attr(clean(changer))}"')
         parts.append(f' usagecount="{int(unit.usage_count)}"')
@@ -257,21 +263,6 @@ class TmxWriter:
                 kind = _attr(self.clean(key or UNTYPED))
                 parts.append(f'<prop type="{kind}">{self.text(value)}</prop>')
 
-    def _unique_tuid(self, tuid: str | None, unit: TranslationUnit) -> str | None:
-        """``tuid`` cleaned, or made unique when the file already has it."""
-        if not tuid:
-            return None
-        tuid = self.clean(tuid)
-        seen = self._tuids
-        candidate = tuid
-        suffix = 1
-        while hash(candidate) in seen:
-            # The same tuid from two imported files: keep it recognisable.
-            candidate = f"{tuid}-{unit.id if suffix == 1 and unit.id else suffix}"
-            suffix += 1
-        seen.add(hash(candidate))
-        return candidate
-
     def _seg(self, text: str, markup: str | None) -> str:
         """The inner XML of a ``<seg>``: stored inline-code markup, else the text."""
         if markup:
@@ -296,11 +287,6 @@ class TmxWriter:
         if _TEXT_WORK.search(value) is None:
             return value  # the usual case: one scan, no copies
         return _text(self.clean(value))
-
-
-def _person(author: str | None) -> str | None:
-    """``author``, unless it is the machine-translation marker."""
-    return None if author == MT_AUTHOR else author
 
 
 _TEXT_WORK = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
