@@ -107,9 +107,7 @@ _DATE_CACHE: dict[str, str | None] = {}
 
 
 def _normalize_date(value: str) -> str | None:
-    if not (
-        len(value) == 16 and value[8] == "T" and value[15] == "Z" and value[:8].isdigit()
-    ):
+    if not (len(value) == 16 and value[8] == "T" and value[15] == "Z" and value[:8].isdigit()):
         m = _DATE.match(value.strip())
         if not m:
             return None
