@@ -24,10 +24,13 @@ Targets (issue 2): recall >= 0.995, false splits in at most 0.5% of lines.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import random
 import re
+import subprocess
 import sys
 import time
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,9 +38,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tm.segment import segment_text  # noqa: E402
+from tm.segment import segment_text, split_sentences  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data" / "news-valid.id"
+TRAPS_FILE = REPO / "tests" / "tm" / "test_segment_traps.py"
+# The segmenter before issue 15 (the hand list alone), for the traps table.
+BEFORE_REF = "5c487e2"
 RESULTS = REPO / "bench" / "results" / "segmentation.md"
 
 _FINAL = re.compile(r"[.?!…][\"'”’)\]]*$")
@@ -236,6 +242,62 @@ def run(
     return tallies
 
 
+def _load_module(
+    name: str, path: Path | None = None, source: str | None = None
+) -> types.ModuleType:
+    """A module from a file, or from source text."""
+    if source is not None:
+        module = types.ModuleType(name)
+        exec(compile(source, name, "exec"), module.__dict__)
+        return module
+    assert path is not None
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def traps_table() -> list[str]:
+    """The hand-written trap sentences (issue 15), before and after, per category."""
+    traps = _load_module("segment_traps", TRAPS_FILE).TRAPS
+    splitters: dict[str, Callable[[str], list[str]]] = {}
+    try:
+        old = subprocess.run(
+            ["git", "show", f"{BEFORE_REF}:tm/segment.py"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        splitters[f"before (hand list, {BEFORE_REF})"] = _load_module(
+            "segment_before", source=old
+        ).split_sentences
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    splitters["after (curated + learned list)"] = split_sentences
+    categories = sorted({c for c, _, _ in traps})
+    out = [
+        f"### Trap sentences ({len(traps)}, hand-written, `tests/tm/test_segment_traps.py`)\n",
+        "| segmenter | " + " | ".join(categories) + " | all |",
+        "|---|" + "---|" * (len(categories) + 1),
+    ]
+    failures: dict[str, list[str]] = {}
+    for name, split in splitters.items():
+        right = {c: 0 for c in categories}
+        for category, text, expected in traps:
+            if split(text) == expected:
+                right[category] += 1
+            else:
+                failures.setdefault(name, []).append(text)
+        totals = {c: sum(1 for t in traps if t[0] == c) for c in categories}
+        cells = [f"{right[c]}/{totals[c]}" for c in categories]
+        out.append(f"| {name} | " + " | ".join(cells) + f" | {sum(right.values())}/{len(traps)} |")
+    for name, texts in failures.items():
+        out.append(f"\nWrong with {name}: " + "; ".join(f"`{t}`" for t in texts[:40]))
+    return out
+
+
 def table(tallies: dict[str, Tally]) -> list[str]:
     """A markdown table of the figures, targets beside ours."""
     out = [
@@ -333,6 +395,8 @@ def main() -> None:
     )
     if unreviewed:
         out.append(f"Lines flagged as multi-sentence but not reviewed by hand: {unreviewed}.")
+    out.append("")
+    out.extend(traps_table())
     out.append("\n### Examples of errors\n\nPlain data:")
     out.extend(examples(plain))
     out.append("\nWith full stops after abbreviations:")

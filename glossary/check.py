@@ -5,15 +5,26 @@ accepted variant or an adjective form, on word boundaries. Case does not
 matter except for short all-capitals forms ("US" must not match "us"), and
 accents do not matter ("Türkiye" = "Turkiye"). A regular plural or possessive
 ending is allowed ("Armenians", "France's").
+
+A match must be the whole English name, not a fragment of a longer one:
+
+* an Indonesian form of the entry that differs from every English form and
+  stands in the English is a finding, "left untranslated", whatever else the
+  line holds: "Arab Saudi" fails though "Saudi" (an adjective of Saudi
+  Arabia) is inside it, and "Moskow" fails though "Moscow" is elsewhere;
+* an English form inside a longer English name of another entry does not
+  count: "China" in "South China Sea", "Africa" in "South Africa". The
+  caller passes those longer names as ``claims`` (see
+  :meth:`glossary.Glossary.check`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
-from glossary.match import fold
+from glossary.match import TOKEN, fold
 from glossary.models import TermCheck, TermEntry, TermHit, TermRepair
 
 _BEFORE = r"(?<![^\W_])"
@@ -119,6 +130,23 @@ def _english_patterns(entry: TermEntry) -> tuple[re.Pattern[str] | None, re.Patt
     )
 
 
+def english_matches(
+    entry: TermEntry, target: str, folded: str | None = None
+) -> list[tuple[int, int]]:
+    """Every place where ``target`` names the entry in English, in order.
+
+    ``folded`` is ``fold(target)`` when the caller has it already.
+    """
+    loose_re, exact_re = _english_patterns(entry)
+    found: list[tuple[int, int]] = []
+    if loose_re is not None:
+        text = fold(target) if folded is None else folded
+        found.extend(m.span() for m in loose_re.finditer(text))
+    if exact_re is not None:
+        found.extend(m.span() for m in exact_re.finditer(target))
+    return sorted(found)
+
+
 def find_english(entry: TermEntry, target: str) -> re.Match[str] | None:
     """The first place where ``target`` names the entry in English, or None."""
     loose_re, exact_re = _english_patterns(entry)
@@ -134,23 +162,112 @@ def find_english(entry: TermEntry, target: str) -> re.Match[str] | None:
     return min(found, key=lambda m: m.start()) if found else None
 
 
-def check_hits(hits: Sequence[TermHit], target: str) -> list[TermCheck]:
-    """Judge each source hit against the English ``target``."""
+def untranslated(
+    entry: TermEntry, target: str, folded_case: str | None = None
+) -> list[tuple[int, int]]:
+    """Where ``target`` holds an Indonesian form of the entry that is not English.
+
+    ``folded_case`` is ``target`` without accents, case kept, when the caller
+    has it already.
+    """
+    pattern = _source_in_english(entry)
+    if pattern is None:
+        return []
+    text = _fold_keep_case(target) if folded_case is None else folded_case
+    return [m.span() for m in pattern.finditer(text)]
+
+
+# A longer English name that another entry claims in the target: start, end
+# and the entry.
+Claim = tuple[int, int, TermEntry]
+
+
+_GAP = re.compile(r"[\s\-\u2010\u2011\u2013.'’]{1,3}")
+
+
+class EnglishNames:
+    """Every occurrence of the entries' English names of several words in a
+    text, overlaps included ("the South" and "South China Sea" both)."""
+
+    def __init__(self, entries: Iterable[TermEntry]) -> None:
+        self._index: dict[str, list[tuple[tuple[str, ...], str | None, TermEntry]]] = {}
+        for entry in entries:
+            for form in entry.english_forms:
+                tokens = tuple(fold(t) for t in TOKEN.findall(form))
+                # A name of one word holds no other name on word boundaries.
+                if len(tokens) < 2:
+                    continue
+                exact = form if _is_short_caps(form) else None
+                self._index.setdefault(tokens[0], []).append((tokens, exact, entry))
+
+    def find(self, text: str) -> list[Claim]:
+        """(start, end, entry) of each English name in ``text``."""
+        spans = [m.span() for m in TOKEN.finditer(text)]
+        # fold() keeps the length: fold the text once and cut the tokens out.
+        whole = fold(text)
+        folded = [whole[s:e] for s, e in spans]
+        out: list[Claim] = []
+        for i, token in enumerate(folded):
+            for tokens, exact, entry in self._index.get(token, ()):
+                n = len(tokens)
+                if tuple(folded[i : i + n]) != tokens:
+                    continue
+                start, end = spans[i][0], spans[i + n - 1][1]
+                if exact is not None and text[start:end] != exact:
+                    continue
+                gaps = (text[spans[k][1] : spans[k + 1][0]] for k in range(i, i + n - 1))
+                if all(_GAP.fullmatch(gap) for gap in gaps):
+                    out.append((start, end, entry))
+        return out
+
+
+def _inside(span: tuple[int, int], outer: tuple[int, int]) -> bool:
+    return outer[0] <= span[0] and span[1] <= outer[1] and outer != span
+
+
+def check_hits(
+    hits: Sequence[TermHit], target: str, claims: Sequence[Claim] = ()
+) -> list[TermCheck]:
+    """Judge each source hit against the English ``target``.
+
+    ``claims`` are the English names of glossary entries found in the target
+    (longest match): a form of the hit's entry inside a longer name of another
+    entry does not satisfy the hit.
+    """
     results = []
+    folded = fold(target)
+    folded_case = "".join(
+        f.upper() if o.isupper() else f for f, o in zip(folded, target, strict=True)
+    )
     for hit in hits:
-        m = find_english(hit.entry, target)
-        if m is None:
-            results.append(TermCheck(hit, agreed=False))
+        entry = hit.entry
+        left = untranslated(entry, target, folded_case)
+        if left:
+            start, end = left[0]
+            results.append(TermCheck(hit, agreed=False, untranslated=target[start:end]))
+            continue
+        for span in english_matches(entry, target, folded):
+            if any(_inside(span, (s, e)) and other != entry for s, e, other in claims):
+                continue
+            start, end = span
+            results.append(TermCheck(hit, True, target[start:end], start, end))
+            break
         else:
-            results.append(TermCheck(hit, True, target[m.start() : m.end()], m.start(), m.end()))
+            results.append(TermCheck(hit, agreed=False))
     return results
+
+
+def _spelling(form: str) -> str:
+    return re.sub(r"[\s\-\u2010\u2011\u2013'’]+", " ", fold(form)).strip()
 
 
 @lru_cache(maxsize=4096)
 def _source_in_english(entry: TermEntry) -> re.Pattern[str] | None:
     """Indonesian forms of ``entry`` that differ from every English form."""
-    english = {fold(f) for f in entry.english_forms}
-    forms = [f for f in entry.source_forms if fold(f) not in english]
+    # Spaces, hyphens and apostrophes compare equal, as in the patterns:
+    # "Nagorno Karabakh" is the English "Nagorno-Karabakh", not left untranslated.
+    english = {_spelling(f) for f in entry.english_forms}
+    forms = [f for f in entry.source_forms if _spelling(f) not in english]
     if not forms:
         return None
     parts = []

@@ -14,7 +14,7 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from glossary.check import check_hits, repair_draft
+from glossary.check import Claim, EnglishNames, check_hits, repair_draft
 from glossary.match import Matcher, fold
 from glossary.models import NOT_A_PLACE, TermCheck, TermEntry, TermHit, TermRepair
 
@@ -32,6 +32,7 @@ class Glossary:
         ordered = sorted(entries, key=lambda e: e.origin != "user")
         self.entries: tuple[TermEntry, ...] = tuple(ordered)
         self._matcher = Matcher(self.entries)
+        self._english: EnglishNames | None = None
 
     def __len__(self) -> int:
         return sum(1 for e in self.entries if e.type != NOT_A_PLACE)
@@ -46,7 +47,7 @@ class Glossary:
 
     def check(self, source: str, target: str) -> list[TermCheck]:
         """One verdict per hit in ``source``: does the English ``target`` name it?"""
-        return check_hits(self.find(source), target)
+        return check_hits(self.find(source), target, self._english_claims(target))
 
     def repair(self, source: str, target: str) -> tuple[str, list[TermRepair]]:
         """Fix untranslated names in an MT draft; return the draft and the repairs.
@@ -54,6 +55,19 @@ class Glossary:
         The caller records ``[r.describe() for r in repairs]`` on the segment.
         """
         return repair_draft(self.check(source, target), target)
+
+    def _english_claims(self, target: str) -> list[Claim]:
+        """English place names of several words in ``target``, overlaps included.
+
+        Institutions are left out: "Jakarta" in "Jakarta Provincial
+        Government" does name Jakarta, while "China" in "South China Sea"
+        does not name China.
+        """
+        if self._english is None:
+            self._english = EnglishNames(
+                e for e in self.entries if e.type not in (NOT_A_PLACE, "institution")
+            )
+        return self._english.find(target)
 
     def search(self, query: str = "", *, type: str | None = None) -> list[TermEntry]:
         """Entries whose forms contain ``query`` (accents and case ignored)."""

@@ -40,6 +40,8 @@ def fold(text: str) -> str:
     Keeping the length lets a match in the folded text map back to the
     original offsets.
     """
+    if text.isascii():
+        return text.lower()
     out = []
     for ch in text:
         decomposed = unicodedata.normalize("NFKD", ch)

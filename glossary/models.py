@@ -71,7 +71,8 @@ class TermCheck:
     """The verdict on one source hit against an English target.
 
     ``found`` is the English form that satisfied the hit (None when flagged);
-    ``found_start``/``found_end`` locate it in the target.
+    ``found_start``/``found_end`` locate it in the target. ``untranslated`` is
+    the Indonesian form found in the target when the name was left as is.
     """
 
     hit: TermHit
@@ -79,6 +80,8 @@ class TermCheck:
     found: str | None = None
     found_start: int | None = None
     found_end: int | None = None
+    # The Indonesian form left in the target, when that is the finding.
+    untranslated: str | None = None
 
     @property
     def satisfied(self) -> bool:

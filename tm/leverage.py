@@ -33,15 +33,15 @@ from typing import Any
 from tm.errors import InputError
 from tm.match import (
     BAND_ORDER,
-    QUICK_WORD_RE,
     TERM_RE,
     Band,
     CandidateIndex,
     band_for,
     index_terms,
+    quick_length,
 )
 from tm.migrations import FTS_DELETE_TRIGGER, FTS_INSERT_TRIGGER, FTS_UPDATE_TRIGGER
-from tm.models import Match, MatchKind, TranslationUnit
+from tm.models import Match, MatchKind, Status, TranslationUnit
 from tm.rows import unit_from_row
 from tm.store import Store, word_count
 
@@ -63,51 +63,68 @@ def _snapshot_terms(text: str) -> list[str]:
     return [t for t in terms if not t.isdigit()]
 
 
-def rebuild_snapshot(store: Store) -> None:
-    """Rebuild the fuzzy-match snapshot (posting blobs) from the units table.
+@dataclass
+class _Postings:
+    """Posting lists built from the units table: term -> packed ascending int32 ids."""
+
+    blobs: dict[str, bytes]
+    lengths: Any  # numpy uint16 array: each unit's word count, by id
+
+
+def _build_postings(
+    conn: sqlite3.Connection, top: int, skip: frozenset[int] = frozenset()
+) -> _Postings:
+    """The snapshot's posting lists and word counts for units with id <= top.
 
     Units are read in id order in batches; each batch's (term, unit) pairs
     are grouped with numpy and appended to the term's growing blob, so
     memory stays near the size of the finished index (~240 MB peak at 1M
-    units) instead of holding every pair at once.
+    units) instead of holding every pair at once. Units in ``skip`` are left out.
     """
     import numpy as np
 
+    term_ids: dict[str, int] = {}
+    postings: dict[int, bytearray] = {}
+    lengths = np.zeros(top + 1, dtype=np.uint16)
+    cur = conn.execute("SELECT id, source FROM units WHERE id <= ? ORDER BY id", (top,))
+    while rows := cur.fetchmany(SNAPSHOT_BATCH):
+        pair_terms = array("i")
+        pair_units = array("i")
+        for uid, source in rows:
+            if uid in skip:
+                continue
+            lengths[uid] = min(quick_length(source), 65_535)
+            ids = [term_ids.setdefault(t, len(term_ids)) for t in set(_snapshot_terms(source))]
+            pair_terms.extend(ids)
+            pair_units.extend([uid] * len(ids))
+        if not pair_terms:
+            continue
+        terms = np.frombuffer(pair_terms, dtype=np.int32)
+        # stable: each term's unit ids stay ascending, across batches too
+        order = np.argsort(terms, kind="stable")
+        terms = terms[order]
+        units = np.frombuffer(pair_units, dtype=np.int32)[order]
+        starts = np.flatnonzero(np.diff(terms, prepend=-1))
+        ends = np.append(starts[1:], len(terms))
+        for tid, a, b in zip(terms[starts].tolist(), starts.tolist(), ends.tolist(), strict=True):
+            postings.setdefault(tid, bytearray()).extend(units[a:b].tobytes())
+    names = list(term_ids)
+    return _Postings({names[tid]: bytes(blob) for tid, blob in postings.items()}, lengths)
+
+
+def rebuild_snapshot(store: Store) -> None:
+    """Rebuild the fuzzy-match snapshot (posting blobs) from the units table."""
     with store.atomic() as conn:
         top = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM units").fetchone()[0])
-        term_ids: dict[str, int] = {}
-        postings: dict[int, bytearray] = {}
-        lengths = np.zeros(top + 1, dtype=np.uint16)
-        cur = conn.execute("SELECT id, source FROM units ORDER BY id")
-        while rows := cur.fetchmany(SNAPSHOT_BATCH):
-            pair_terms = array("i")
-            pair_units = array("i")
-            for uid, source in rows:
-                lengths[uid] = min(len(QUICK_WORD_RE.findall(source)), 65_535)
-                ids = [term_ids.setdefault(t, len(term_ids)) for t in set(_snapshot_terms(source))]
-                pair_terms.extend(ids)
-                pair_units.extend([uid] * len(ids))
-            if not pair_terms:
-                continue
-            terms = np.frombuffer(pair_terms, dtype=np.int32)
-            # stable: each term's unit ids stay ascending, across batches too
-            order = np.argsort(terms, kind="stable")
-            terms = terms[order]
-            units = np.frombuffer(pair_units, dtype=np.int32)[order]
-            starts = np.flatnonzero(np.diff(terms, prepend=-1))
-            ends = np.append(starts[1:], len(terms))
-            for tid, a, b in zip(
-                terms[starts].tolist(), starts.tolist(), ends.tolist(), strict=True
-            ):
-                postings.setdefault(tid, bytearray()).extend(units[a:b].tobytes())
-        names = list(term_ids)
+        built = _build_postings(conn, top)
         conn.execute("DELETE FROM fuzzy_postings")
         conn.executemany(
             "INSERT INTO fuzzy_postings (term, df, ids) VALUES (?, ?, ?)",
-            ((names[tid], len(blob) // 4, blob) for tid, blob in postings.items()),
+            ((term, len(blob) // 4, blob) for term, blob in built.blobs.items()),
         )
         conn.execute(
-            "INSERT OR REPLACE INTO fuzzy_lengths (id, lengths) VALUES (1, ?)", (lengths.tobytes(),)
+            "INSERT OR REPLACE INTO fuzzy_lengths (id, lengths) VALUES (1, ?)",
+            (built.lengths.tobytes(),),
         )
         conn.execute("DELETE FROM fuzzy_stale")
         previous = conn.execute("SELECT value FROM fuzzy_meta WHERE key = 'generation'").fetchone()
@@ -118,15 +135,100 @@ def rebuild_snapshot(store: Store) -> None:
             "INSERT OR REPLACE INTO fuzzy_meta (key, value) VALUES (?, ?)",
             [
                 ("built_max_id", top),
-                ("units", len(lengths)),
+                ("units", len(built.lengths)),
                 ("generation", generation),
             ],
         )
 
 
+def check_index(store: Store) -> list[str]:
+    """The memory's indexes checked against the units: a list of problems (empty: intact).
+
+    - the full-text index: FTS5's own ``integrity-check`` against the units;
+    - the fuzzy snapshot: rebuilt in memory from the units it covers (those
+      not changed since, which lookups find through the full-text index) and
+      compared with the stored posting lists and word counts.
+
+    Read-only; ``rebuild_index`` repairs both.
+    """
+    import numpy as np
+
+    problems: list[str] = []
+    with store.reading() as conn:
+        try:
+            # A read, although SQLite spells it as an INSERT: not possible on a
+            # read-only store (the caller says so).
+            if not store.read_only:
+                conn.execute(
+                    "INSERT INTO units_fts (units_fts, rank) VALUES ('integrity-check', 1)"
+                )
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"the full-text index does not match the units ({exc})")
+        missing = _missing_triggers(conn)
+        if missing:
+            problems.append(
+                "the triggers that keep the full-text index current are missing: "
+                + ", ".join(missing)
+            )
+        meta = dict(conn.execute("SELECT key, value FROM fuzzy_meta").fetchall())
+        top = int(meta.get("built_max_id", 0))
+        stale = frozenset(int(r[0]) for r in conn.execute("SELECT unit_id FROM fuzzy_stale"))
+        row = conn.execute("SELECT lengths FROM fuzzy_lengths WHERE id = 1").fetchone()
+        stored_lengths = np.frombuffer(row[0] if row else b"", dtype=np.uint16)
+        if top and len(stored_lengths) != top + 1:
+            problems.append(
+                f"the fuzzy snapshot's word counts cover {len(stored_lengths)} ids, "
+                f"not the {top + 1} it was built for"
+            )
+            return problems
+        built = _build_postings(conn, top, skip=stale)
+        covered = np.zeros(top + 1, dtype=bool)  # units the snapshot must still match
+        for (uid,) in conn.execute("SELECT id FROM units WHERE id <= ?", (top,)):
+            covered[uid] = uid not in stale
+        wrong_terms = 0
+        seen: set[str] = set()
+        for term, df, blob in conn.execute("SELECT term, df, ids FROM fuzzy_postings"):
+            seen.add(term)
+            ids = np.frombuffer(blob, dtype=np.int32)
+            if df != len(ids) or (len(ids) and (ids.max() > top or ids.min() < 0)):
+                wrong_terms += 1
+                continue
+            kept = ids[covered[ids]]
+            expected = np.frombuffer(built.blobs.get(term, b""), dtype=np.int32)
+            if not np.array_equal(kept, expected):
+                wrong_terms += 1
+        wrong_terms += len(set(built.blobs) - seen)
+        if wrong_terms:
+            problems.append(
+                f"the fuzzy snapshot's posting lists of {wrong_terms} term(s) do not "
+                "match the units"
+            )
+        if top and not np.array_equal(stored_lengths[covered], built.lengths[covered]):
+            problems.append("the fuzzy snapshot's word counts do not match the units")
+    return problems
+
+
+# The triggers that keep the full-text index current (migration 2).
+_FTS_TRIGGERS = {
+    "units_fts_insert": FTS_INSERT_TRIGGER,
+    "units_fts_delete": FTS_DELETE_TRIGGER,
+    "units_fts_update": FTS_UPDATE_TRIGGER,
+}
+
+
+def _missing_triggers(conn: sqlite3.Connection) -> list[str]:
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    return [name for name in _FTS_TRIGGERS if name not in present]
+
+
 def rebuild_index(store: Store) -> None:
-    """Rebuild both indexes (full-text and fuzzy snapshot) from the units table."""
+    """Rebuild both indexes (full-text and fuzzy snapshot) from the units table.
+
+    Triggers that keep the full-text index current come back if they are missing.
+    """
     with store.atomic() as conn:
+        for name in _missing_triggers(conn):
+            conn.execute(_FTS_TRIGGERS[name])
         conn.execute("INSERT INTO units_fts (units_fts) VALUES ('rebuild')")
         rebuild_snapshot(store)
 
@@ -148,6 +250,8 @@ def ensure_index(store: Store, *, max_lag: int = SNAPSHOT_MAX_LAG) -> bool:
     those are slower per unit; batch commands and importers call this first.
     Returns True if it rebuilt.
     """
+    if store.read_only:
+        return False  # lookups stay correct, through the full-text index
     lag = index_lag(store)
     if lag <= max(max_lag, store.unit_count() // 10):
         return False
@@ -254,9 +358,10 @@ def _lookup(
 
 
 def _order(matches: list[Match]) -> list[Match]:
-    # Best score first; among equal scores the most recently changed unit.
+    # Best score first; among equal scores an approved unit (a reviewer's
+    # word is the best memory), then the most recently changed unit.
     newest = sorted(matches, key=lambda m: _newest_first(m.unit), reverse=True)
-    return sorted(newest, key=lambda m: -m.score)
+    return sorted(newest, key=lambda m: (-m.score, m.unit.status is not Status.APPROVED))
 
 
 def lookup(
@@ -274,8 +379,21 @@ def lookup(
     (exact), then fuzzy matches scoring ``threshold``-99; a fuzzy match that
     differs only in numbers has them carried over into ``Match.target``.
     """
-    index = CandidateIndex(store.conn, str(store.path))
-    return _lookup(index, store, source, context_prev, context_next, threshold, limit)
+    with reading_index(store) as index:
+        return _lookup(index, store, source, context_prev, context_next, threshold, limit)
+
+
+@contextmanager
+def reading_index(store: Store) -> Iterator[CandidateIndex]:
+    """The candidate index, read in one read transaction with everything inside.
+
+    The index's metadata, word-count table and posting lists must come from
+    the same snapshot: an import committing (and rebuilding the snapshot)
+    between two of those reads would otherwise make them disagree. Other
+    connections may write meanwhile (WAL); this batch does not see it.
+    """
+    with store.reading():
+        yield CandidateIndex(store.conn, str(store.path))
 
 
 def lookup_many(
@@ -290,8 +408,8 @@ def lookup_many(
     It first brings the fuzzy snapshot up to date (:func:`ensure_index`).
     """
     ensure_index(store)
-    retriever = CandidateIndex(store.conn, str(store.path))
-    return [_lookup(retriever, store, s, p, n, threshold, limit) for s, p, n in items]
+    with reading_index(store) as retriever:
+        return [_lookup(retriever, store, s, p, n, threshold, limit) for s, p, n in items]
 
 
 # -- analysis --------------------------------------------------------------------
@@ -392,10 +510,26 @@ def analyze(
     """
     items = _with_context(segments)
     ensure_index(store)
-    retriever = CandidateIndex(store.conn, str(store.path))
+    with reading_index(store) as retriever:
+        results = _analyze_items(retriever, store, items, threshold)
+    totals = {band: [0, 0, 0] for band in BAND_ORDER}
+    for result in results:
+        row = totals[result.band]
+        row[0] += 1
+        row[1] += word_count(result.source)
+        row[2] += _characters(result.source)
+    bands = tuple(BandCount(b, *totals[b]) for b in BAND_ORDER)
+    return Analysis(bands, tuple(results))
+
+
+def _analyze_items(
+    retriever: CandidateIndex,
+    store: Store,
+    items: Sequence[tuple[str, str | None, str | None]],
+    threshold: int,
+) -> list[SegmentResult]:
     seen: set[str] = set()
     results: list[SegmentResult] = []
-    totals = {band: [0, 0, 0] for band in BAND_ORDER}
     for source, prev, nxt in items:
         if source in seen:
             result = SegmentResult(source, Band.REPETITION, None)
@@ -405,12 +539,7 @@ def analyze(
             top = best[0].score if best else None
             result = SegmentResult(source, band_for(top), top)
         results.append(result)
-        row = totals[result.band]
-        row[0] += 1
-        row[1] += word_count(source)
-        row[2] += _characters(source)
-    bands = tuple(BandCount(b, *totals[b]) for b in BAND_ORDER)
-    return Analysis(bands, tuple(results))
+    return results
 
 
 # -- concordance -----------------------------------------------------------------

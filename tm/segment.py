@@ -19,13 +19,18 @@ How a text becomes segments:
   are followed by such a lower-case line is taken as hard-wrapped: there a
   single line break counts as a space, and only blank lines end paragraphs.
 * Within a line, a full stop ends a sentence unless the next word starts with
-  a lower-case letter, or the word before it is an abbreviation. Abbreviations
-  come in two kinds: titles, addresses and units (``Bpk.``, ``Jl.``, ``Rp.``)
-  never end a sentence; phrase-final ones (``dll.``, ``dkk.``, ``Tbk.``) end
-  one when a capitalised word follows. A single capital letter (``B.J.
-  Habibie``) is an initial. ``?`` and ``!`` end a sentence unless a
-  lower-case word follows; quotes and brackets that close after the stop
-  belong to the sentence they close.
+  a lower-case letter, or the word before it is an abbreviation. The
+  abbreviations live in ``tm/data/abbreviations.tsv``, each with its source:
+  curated by hand, or learned with Punkt from Indonesian text and reviewed
+  (``bench/train_abbreviations.py``). They come in kinds: titles, ranks,
+  addresses and units (``Bpk.``, ``Letda.``, ``Gn.``, ``Rp.``, ``gbr.``)
+  never end a sentence, nor does one in brackets (``(Purn.)``);
+  phrase-final ones (``dll.``, ``dkk.``, ``Tbk.``) end one when a
+  capitalised word follows; ``hal.`` (page; also the word "matter") is never
+  final before a number. A single capital letter (``B.J. Habibie``) is an
+  initial. ``?`` and ``!`` end a sentence unless a lower-case word follows;
+  quotes and brackets that close after the stop belong to the sentence they
+  close.
 * Numbers never hold a candidate boundary (``13.924``, ``10.30``, ``2,3``)
   because a boundary needs whitespace after the stop.
 
@@ -38,44 +43,71 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 
 from tm.models import SegmentedText, SourceSpan
 
+ABBREVIATIONS_FILE = Path(__file__).parent / "data" / "abbreviations.tsv"
 
-def _words(text: str) -> frozenset[str]:
-    """A set of the whitespace-separated words of ``text``."""
-    return frozenset(text.split())
+# The kinds of abbreviation in the data file.
+_KINDS = ("never-final", "phrase-final", "before-number")
 
 
-# Abbreviations that never end a sentence: titles before names, address
-# parts and units before numbers. Compared in lower case.
-NEVER_FINAL: frozenset[str] = _words(
+@dataclass(frozen=True, slots=True)
+class Abbreviation:
+    """One row of ``tm/data/abbreviations.tsv``.
+
+    ``source`` says where it comes from: ``curated`` (written by hand),
+    ``learned`` (found by Punkt on Indonesian text and reviewed by hand, see
+    ``bench/train_abbreviations.py``) or ``curated+learned``.
     """
-    bpk bp sdr sdri yth tn ny nn mr mrs ms
-    prof dr drs dra drg ir lc hj ust pdt st
-    jend letjen mayjen brigjen letkol kapt komjen irjen kombes laksda marsda
-    jl jln gg no kel kec kab prov prop ds kp kav lt komp blk
-    rp hlm vol tel telp ext pk tgl ttd
-    pt cv vs mis ca cf
-    yg dgn utk kpd krn sbg spt
-    """
-)
 
-# Abbreviations that never end a sentence but are also Indonesian words in
-# lower case ("kol" is cabbage): they count only with this exact spelling.
-NEVER_FINAL_EXACT: frozenset[str] = frozenset({"Kol", "Gen"})
+    text: str
+    kind: str
+    exact: bool
+    source: str
+    note: str
 
+
+def load_abbreviations(path: Path = ABBREVIATIONS_FILE) -> tuple[Abbreviation, ...]:
+    """The abbreviations of the data file, in file order."""
+    rows = []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#") or line.startswith("abbreviation\t"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 5 or fields[1] not in _KINDS or fields[2] not in ("any", "exact"):
+            raise ValueError(f"{path}:{number}: not an abbreviation row: {line!r}")
+        text, kind, case, source, note = fields
+        rows.append(Abbreviation(text, kind, case == "exact", source, note))
+    return tuple(rows)
+
+
+def _table(kind: str, exact: bool) -> frozenset[str]:
+    return frozenset(
+        a.text if exact else a.text.lower()
+        for a in ABBREVIATIONS
+        if a.kind == kind and a.exact == exact
+    )
+
+
+ABBREVIATIONS: tuple[Abbreviation, ...] = load_abbreviations()
+
+# Abbreviations that never end a sentence: titles and ranks before names,
+# address parts and units before numbers. Compared in lower case.
+NEVER_FINAL: frozenset[str] = _table("never-final", exact=False)
+# Never final, but also Indonesian words in lower case ("kol" is cabbage):
+# they count only with this exact spelling.
+NEVER_FINAL_EXACT: frozenset[str] = _table("never-final", exact=True)
 # Abbreviations that often close a phrase and may end a sentence: a boundary
 # after them needs a capitalised word next. Compared in lower case.
-PHRASE_FINAL: frozenset[str] = _words(
-    """
-    dll dsb dst dkk tsb sbb ybs tbk etc al
-    inc ltd co corp bros jr sr
-    rt rw
-    jan feb mar apr jun jul agu ags agt aug sep sept okt oct nov des dec
-    """
-)
+PHRASE_FINAL: frozenset[str] = _table("phrase-final", exact=False)
+# Abbreviations that are also words ("hal", a matter; "hal.", page): never
+# final before a number, an ordinary word otherwise.
+BEFORE_NUMBER: frozenset[str] = _table("before-number", exact=False)
 
 _TERMINALS = ".?!…"
 _OPENERS = "\"'“‘«‹([{"
@@ -113,6 +145,8 @@ class _Kind(Enum):
     NEVER_FINAL = 2
     # dll., dkk., Tbk.: a sentence end only before a capitalised word.
     PHRASE_FINAL = 3
+    # hal.: never a sentence end before a number, a word otherwise.
+    BEFORE_NUMBER = 4
 
 
 def _first_significant(following: str) -> str:
@@ -140,6 +174,8 @@ def _kind(token: str, at_start: bool) -> _Kind:
         or _DOTTED.fullmatch(word)
     ):
         return _Kind.NEVER_FINAL
+    if lower in BEFORE_NUMBER:
+        return _Kind.BEFORE_NUMBER
     return _Kind.WORD
 
 
@@ -183,6 +219,15 @@ def _is_boundary(text: str, start: int, end: int, segment_start: int, wrapped: b
         return breaks == 1 and not lower_next
     if term == "." and not close and parts["token"]:
         kind = _kind(parts["token"], at_start=start - len(last) == segment_start)
+    elif (
+        term == "."
+        and close
+        and not close.strip(")]")
+        and parts["token"][:1] in "(["
+        and _kind(parts["token"], at_start=False) is _Kind.NEVER_FINAL
+    ):
+        # A bracketed abbreviation inside a name: "Letjen. TNI (Purn.) Sutiyoso".
+        kind = _Kind.NEVER_FINAL
     else:
         # ?, !, an ellipsis, a stop after a space, or a quote or bracket that
         # closes after the stop: no abbreviation is involved.
@@ -195,7 +240,7 @@ def _is_boundary(text: str, start: int, end: int, segment_start: int, wrapped: b
         return not (kind is _Kind.PHRASE_FINAL and lower_next)
     if lower_next or nxt in ",;:.?!…":
         return False
-    if kind is _Kind.NEVER_FINAL:
+    if kind is _Kind.NEVER_FINAL or (kind is _Kind.BEFORE_NUMBER and nxt.isdigit()):
         return False
     if kind is _Kind.PHRASE_FINAL:
         return nxt.isupper()

@@ -20,35 +20,50 @@ def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def main() -> int:
-    problems: list[str] = []
-    for number, line in enumerate(LOCK.read_text(encoding="utf-8").splitlines(), 1):
+def pins(lock: Path) -> tuple[dict[str, str], list[str]]:
+    """The lock's pins by canonical name, and its lines that are not pins."""
+    found: dict[str, str] = {}
+    bad: list[str] = []
+    for number, line in enumerate(lock.read_text(encoding="utf-8").splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         match = PIN.match(line)
         if match is None:
-            problems.append(f"line {number}: {line!r} is not a 'name==version' pin")
-            continue
-        name, pinned = match.groups()
+            bad.append(f"line {number}: {line!r} is not a 'name==version' pin")
+        else:
+            found[canonical(match[1])] = match[2]
+    return found, bad
+
+
+def problems(lock: Path = LOCK) -> list[str]:
+    """Every way the installed packages differ from the lock (empty if none)."""
+    found, problems = pins(lock)
+    for name, pinned in found.items():
         try:
             installed = version(name)
         except PackageNotFoundError:
-            problems.append(f"line {number}: {name} {pinned} is pinned but not installed")
+            problems.append(f"{name} {pinned} is pinned but not installed")
             continue
         if installed.split("+")[0] != pinned.split("+")[0]:
-            problems.append(f"line {number}: {name} is pinned to {pinned}, {installed} is installed")
-    if problems:
+            problems.append(f"{name} is pinned to {pinned}, {installed} is installed")
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    lock = Path(argv[0]) if argv else LOCK
+    found = problems(lock)
+    if found:
         print(
-            "requirements.lock does not match what is installed:\n  "
-            + "\n  ".join(problems)
+            f"{lock.name} does not match what is installed:\n  "
+            + "\n  ".join(found)
             + "\nRefresh the lock with tools/lock (README, Development) and reinstall.",
             file=sys.stderr,
         )
         return 1
-    print(f"requirements.lock: every pin installed ({LOCK.name})")
+    print(f"{lock.name}: every pin is installed")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -87,6 +87,78 @@ def test_repair_mt_draft(source: str, draft: str, repaired: str, notes: list[str
     assert [r.describe() for r in repairs] == notes
 
 
+@pytest.mark.parametrize(
+    ("source", "target", "verdicts"),
+    [
+        # An Indonesian name left in the English is a finding, even when a
+        # fragment of it is an English form ("Saudi") ...
+        (
+            "Pejabat Arab Saudi hadir.",
+            "Arab Saudi officials attended.",
+            [("Arab Saudi", False, None, "Arab Saudi")],
+        ),
+        # ... or when the English form stands elsewhere in the line.
+        (
+            "Korea Selatan memprotes.",
+            "Korea Selatan protested, the South Korean envoy said.",
+            [("Korea Selatan", False, None, "Korea Selatan")],
+        ),
+        (
+            "Ia tiba di Moskow.",
+            "He arrived in Moskow, not Moscow.",
+            [("Moskow", False, None, "Moskow")],
+        ),
+        # An English form inside a longer name of another place is no match.
+        (
+            "Kapal Cina berlayar.",
+            "Ships sailed in the South China Sea.",
+            [("Cina", False, None, None)],
+        ),
+        ("Sudan menolak.", "South Sudan refused.", [("Sudan", False, None, None)]),
+        # Both names there: each hit takes its own, the shorter one standing alone.
+        (
+            "Afrika Selatan dan Afrika",
+            "South Africa and Africa",
+            [("Afrika Selatan", True, "South Africa", None), ("Afrika", True, "Africa", None)],
+        ),
+        (
+            "Kapal Cina berlayar di Laut China Selatan.",
+            "Chinese ships sailed in the South China Sea.",
+            [
+                ("Cina", True, "Chinese", None),
+                ("Laut China Selatan", True, "South China Sea", None),
+            ],
+        ),
+        # An institution named after the place names the place.
+        (
+            "Warga Jakarta mengeluh.",
+            "Jakarta Provincial Government said residents complained.",
+            [("Jakarta", True, "Jakarta", None)],
+        ),
+        # The Indonesian form is also correct English: nothing is left untranslated.
+        ("Ia tiba di Iran.", "He arrived in Iran.", [("Iran", True, "Iran", None)]),
+    ],
+)
+def test_a_fragment_of_the_name_does_not_satisfy_the_check(
+    source: str, target: str, verdicts: list[tuple[str, bool, str | None, str | None]]
+) -> None:
+    checks = builtin_glossary().check(source, target)
+    assert [(c.hit.surface, c.agreed, c.found, c.untranslated) for c in checks] == verdicts
+
+
+def test_the_shorter_name_found_is_the_one_standing_alone() -> None:
+    target = "South Africa and Africa"
+    checks = builtin_glossary().check("Afrika Selatan dan Afrika", target)
+    assert [(c.found_start, c.found_end) for c in checks] == [(0, 12), (17, 23)]
+
+
+def test_an_untranslated_name_is_repaired_even_with_the_english_form_elsewhere() -> None:
+    draft = "He arrived in Moskow, near Moscow."
+    new_draft, repairs = builtin_glossary().repair("Ia tiba di Moskow.", draft)
+    assert new_draft == "He arrived in Moscow, near Moscow."
+    assert [r.describe() for r in repairs] == ["glossary: Moskow → Moscow"]
+
+
 def test_check_only_entry_is_never_replaced() -> None:
     entry = TermEntry("u", "city", ("Bumi Serpong",), "BSD City", check_only=True, origin="user")
     glossary = Glossary([entry])

@@ -19,6 +19,7 @@ from tm.store import Store
 from tm.terms import add_term, import_terms, list_terms, load_glossary, remove_term
 
 ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).parent / "data"
 
 
 def make_app() -> typer.Typer:
@@ -124,19 +125,27 @@ def test_cli_check_table_and_json(run, tmp_path: Path) -> None:  # type: ignore[
     lines = out.splitlines()
     assert lines[-1] == "hits: 3, agreed: 1, flagged: 2"
     assert sum(1 for line in lines if line.startswith("hits:")) == 1
-    assert "1\tMoskow\tMoscow\tFLAGGED: not in the English" in lines
+    assert "1\tMoskow\tMoscow\tFLAGGED: left untranslated (Moskow)" in lines
+    assert "2\tJakarta Utara\tNorth Jakarta\tFLAGGED: not in the English" in lines
     code, out, _ = run("check", str(src), str(tgt), "--format", "json")
     data = json.loads(out)
     assert (data["hits"], data["agreed"], data["flagged"]) == (3, 1, 2)
     assert data["checks"][0]["found"] == "French"
+    assert data["checks"][1]["untranslated"] == "Moskow"
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["remove", "Nowhere"], "Error: The glossary has no user term 'Nowhere'"),
-        (["import", "{tmp}/bad.tbx"], "Error: {tmp}/bad.tbx is not well-formed XML"),
+        (["import", "{tmp}/bad.tbx"], "Error: {tmp}/bad.tbx, line 1, column 15 is not well-formed"),
+        (
+            ["import", str(DATA / "entity_in_term.tbx")],
+            "entity_in_term.tbx, line 6, column 49 uses the entity reference &u;",
+        ),
         (["check", "{tmp}/two.id", "{tmp}/one.en"], "has 2 lines but"),
+        (["import", "{tmp}/cp1252.csv"], "not valid UTF-8 (or UTF-16 with a byte-order mark)"),
+        (["import", "{tmp}/cp1252.csv", "--encoding", "cp1252"], "no Indonesian source"),
     ],
 )
 def test_real_tm_command_errors(tmp_path: Path, args: list[str], message: str) -> None:
@@ -144,6 +153,7 @@ def test_real_tm_command_errors(tmp_path: Path, args: list[str], message: str) -
     (tmp_path / "bad.tbx").write_text("<martif><text>", encoding="utf-8")
     (tmp_path / "two.id").write_text("Satu.\nDua.\n", encoding="utf-8")
     (tmp_path / "one.en").write_text("One.\n", encoding="utf-8")
+    (tmp_path / "cp1252.csv").write_bytes("source,target\n,Z\xfcrich\n".encode("cp1252"))
     argv = [a.format(tmp=tmp_path) for a in args]
     result = subprocess.run(
         [sys.executable, "-m", "tm.cli", "--db", str(tmp_path / "tm.sqlite"), "glossary", *argv],
@@ -154,6 +164,48 @@ def test_real_tm_command_errors(tmp_path: Path, args: list[str], message: str) -
     assert result.returncode == 2
     assert message.format(tmp=tmp_path) in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_cli_import_skips_incomplete_tbx_entries_and_names_them(run) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12 item 15: a MultiTerm-like TBX with empty <term/>s imports its complete entries."""
+    code, _, err = run("import", str(DATA / "multiterm_empty_terms.tbx"))
+    assert code == 0, err
+    assert "skipped entry c2 (line 19): no English term (an empty <term/>)" in err
+    assert "skipped entry c4 (line 39): no Indonesian term (an empty <term/>)" in err
+    assert "skipped entry c5 (line 47): no Indonesian term" in err
+    # the built-in glossary says "Netherlands": reported, the user's term wins
+    assert "added 3, updated 0, unchanged 0, conflicts 1, skipped 3" in err
+    code, out, _ = run("list", "--origin", "user", "--format", "json")
+    assert sorted(e["target"] for e in json.loads(out)) == [
+        "Greater Jakarta",
+        "Switzerland",
+        "the Netherlands",
+    ]
+
+
+def test_cli_imports_omegat_utf16_glossary(run) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run("import", str(DATA / "omegat_utf16le.txt"))
+    assert code == 0, err
+    assert "added 3" in err and "skipped 0" in err
+
+
+def test_cli_import_with_a_named_encoding(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "excel.csv"
+    path.write_bytes("source,target\nZürich,Zurich\n".encode("cp1252"))
+    code, _, err = run("import", str(path), "--encoding", "cp1252")
+    assert code == 0 and "added 1" in err
+    code, out, _ = run("list", "--origin", "user", "--format", "json")
+    assert [e["source_forms"] for e in json.loads(out)] == [["Zürich"]]
+
+
+def test_cli_import_path_with_markup_is_printed_as_is(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "x[/]"
+    folder.mkdir(parents=True)
+    path = folder / "g.utf8"
+    path.write_text("Roma\tRome\n", encoding="utf-8")
+    code, _, err = run("import", str(path))
+    assert code == 0, err
+    assert f"imported {path}: added 1" in err
 
 
 def test_every_glossary_command_has_help() -> None:

@@ -58,6 +58,32 @@ def test_unconfirmed_machine_drafts_are_never_exact_matches(store: Store) -> Non
     assert (best.score, best.target) == (100, RICE_EN)
 
 
+@pytest.mark.parametrize("status", [Status.APPROVED, Status.TRANSLATED])
+def test_confirmed_units_are_never_penalised_like_drafts(store: Store, status: Status) -> None:
+    """Approved (reviewed) units count as fully as translated ones: in context,
+    exact, fuzzy and in the analysis; only drafts lose UNCONFIRMED_PENALTY."""
+    near = RICE.replace("naik", "turun")  # one word of ten: 90
+    store.add_unit(
+        _unit(RICE, RICE_EN, status=status, context_prev="Pasar ramai.", context_next="Sepi.")
+    )
+    in_context = leverage.lookup(store, RICE, "Pasar ramai.", "Sepi.")
+    assert [(m.score, m.kind) for m in in_context] == [(101, MatchKind.IN_CONTEXT)]
+    exact = leverage.lookup(store, RICE)
+    assert [(m.score, m.kind) for m in exact] == [(100, MatchKind.EXACT)]
+    fuzzy = leverage.lookup(store, near, threshold=90)
+    assert [(m.score, m.kind) for m in fuzzy] == [(90, MatchKind.FUZZY)]
+    report = leverage.analyze(store, [RICE, near])
+    assert [r.score for r in report.segments] == [100, 90]
+    # The same memory as a draft: every score loses the penalty.
+    with store.atomic() as conn:
+        conn.execute("UPDATE units SET status = 'draft'")
+    penalty = leverage.UNCONFIRMED_PENALTY
+    assert [m.score for m in leverage.lookup(store, RICE, "Pasar ramai.", "Sepi.")] == [
+        100 - penalty
+    ]
+    assert [m.score for m in leverage.lookup(store, near, threshold=80)] == [90 - penalty]
+
+
 def test_in_context_duplicate_of_a_newer_exact_unit_wins(store: Store) -> None:
     store.add_unit(_unit(RICE, RICE_EN, context_prev="Pasar ramai.", context_next="Pedagang."))
     store.add_unit(_unit(RICE, RICE_EN, changed_at="20990101T000000Z"))
@@ -226,8 +252,9 @@ def test_bulk_import_is_indexed(store: Store) -> None:
 
 
 def _fts_intact(store: Store) -> bool:
-    store.conn.execute("INSERT INTO units_fts (units_fts, rank) VALUES ('integrity-check', 1)")
-    return True
+    # FTS5's own integrity check against the units table, reported by
+    # check_index (the previous version returned True whatever it found).
+    return leverage.check_index(store) == []
 
 
 def test_bulk_index_handles_updates_and_deletes_inside_the_block(store: Store) -> None:
@@ -393,3 +420,87 @@ def test_snapshot_built_in_small_batches_finds_the_same(
     got = found()
     assert got == expected
     assert any(len(ms) > 1 for ms in got)
+
+
+# -- a lookup racing an import (issue 12, item 8) ------------------------------------
+
+
+def test_lookup_batch_reads_one_consistent_index_while_an_import_commits(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import on another connection commits (and rebuilds the snapshot) in
+    the middle of a lookup batch, between reading the index's metadata and
+    its posting lists: the batch still sees one consistent index.
+
+    The interleaving is explicit, not timed: the import runs from inside the
+    batch's first exact lookup, which comes after the index metadata is read
+    and before the posting lists are.
+    """
+    store.add_units(_unit(f"Banjir melanda desa nomor {i} di Bogor.", f"x{i}") for i in range(40))
+    leverage.rebuild_snapshot(store)
+    query = "Banjir besar melanda desa di Bogor."
+    baseline = leverage.lookup(store, query, limit=3)
+    assert baseline
+    other = Store(store.path)
+    calls: list[str] = []
+    find_exact = store.find_exact_units
+
+    def find_exact_then_import(source: str) -> list[TranslationUnit]:
+        if not calls:
+            # Another process imports 60 more units with the same words and
+            # rebuilds the snapshot: the posting lists now hold ids the batch's
+            # word-length table (read with the metadata) does not cover.
+            other.add_units(
+                _unit(f"Banjir melanda desa nomor {i} di Bogor.", f"y{i}") for i in range(40, 100)
+            )
+            leverage.rebuild_snapshot(other)
+        calls.append(source)
+        return find_exact(source)
+
+    monkeypatch.setattr(store, "find_exact_units", find_exact_then_import)
+    try:
+        batch = leverage.lookup_many(store, [(query, None, None), (query, None, None)], limit=3)
+    finally:
+        other.close()
+    assert len(calls) == 2  # the import did run inside the batch
+    # The batch saw the memory as it was when it began, both times.
+    expected = [(m.unit.id, m.score) for m in baseline]
+    assert [[(m.unit.id, m.score) for m in ms] for ms in batch] == [expected, expected]
+    # The next batch sees the import.
+    assert leverage.index_lag(store) == 0
+    assert max(m.unit.id or 0 for m in leverage.lookup(store, query, limit=100)) > 40
+
+
+# -- the index's own consistency check (tm check) ------------------------------------
+
+
+def test_check_index_finds_a_full_text_index_out_of_step(store: Store) -> None:
+    store.add_units(_unit(f"Banjir melanda desa nomor {i}.", "x") for i in range(5))
+    leverage.rebuild_snapshot(store)
+    assert leverage.check_index(store) == []
+    # A unit deleted behind the full-text index's back (no trigger).
+    with store.atomic() as conn:
+        conn.execute("DROP TRIGGER units_fts_delete")
+        conn.execute("DELETE FROM units WHERE id = 3")
+    problems = leverage.check_index(store)
+    assert any("full-text index" in p for p in problems), problems
+    leverage.rebuild_index(store)
+    assert leverage.check_index(store) == []
+
+
+def test_check_index_finds_a_damaged_fuzzy_snapshot(store: Store) -> None:
+    store.add_units(_unit(f"Banjir melanda desa nomor {i}.", "x") for i in range(5))
+    store.add_unit(_unit("Gempa di Palu.", "Earthquake in Palu."))
+    leverage.rebuild_snapshot(store)
+    # Later changes are not damage: they are found through the full-text index.
+    with store.atomic() as conn:
+        conn.execute("UPDATE units SET source = 'Gempa di Donggala.' WHERE id = 6")
+        conn.execute("DELETE FROM units WHERE id = 2")
+    store.add_unit(_unit("Banjir lagi.", "Floods again."))
+    assert leverage.check_index(store) == []
+    with store.atomic() as conn:
+        conn.execute("UPDATE fuzzy_postings SET ids = ? WHERE term = 'banjir'", (bytes(8),))
+    problems = leverage.check_index(store)
+    assert any("posting lists of 1 term" in p for p in problems), problems
+    leverage.rebuild_index(store)
+    assert leverage.check_index(store) == []

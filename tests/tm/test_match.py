@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tm.match import Band, band_for, compare, score, transfer_numbers
+from tm.models import TranslationUnit
+from tm.store import Store
 
 BASE = "Harga beras naik lima persen di pasar induk hari ini."
 
@@ -144,3 +148,95 @@ def test_transfer_numbers(
     segment: str, unit_source: str, unit_target: str, expected: str | None
 ) -> None:
     assert transfer_numbers(segment, unit_source, unit_target) == expected
+
+
+# -- candidate retrieval: recall against brute force, at the threshold --------------
+
+QUERY = "Harga beras naik lima persen di pasar induk hari ini."
+_WORDS = QUERY[:-1].split()
+_OTHER = ["turun", "besar", "kemarin", "tadi", "sekali", "kecil", "pagi", "murah"]
+
+
+def _substituted(k: int, *, extra: tuple[str, ...] = (), at: int = 0) -> str:
+    """QUERY with k words replaced (from the end), plus extra tokens inserted at ``at``."""
+    words = list(_WORDS)
+    for i in range(k):
+        words[len(words) - 1 - i] = _OTHER[i]
+    words[at:at] = extra
+    return " ".join(words) + "."
+
+
+# Moses keeps ``Jakarta--Bogor`` one token where the quick prefilter sees two:
+# a tokenization difference the prefilter's margin is there to absorb. With
+# two such tokens among four substitutions of ten words, the unit scores 60
+# and its quick word score is 6 of 12 = 50: exactly QUICK_MARGIN below, kept
+# only by the margin. (The shared ``anak-anak`` is one word but two index
+# terms, so the candidate filter, which counts terms, lets it through.)
+MARGIN_QUERY = "Harga anak-anak naik lima persen di Jakarta--Bogor Bekasi--Depok hari ini."
+MARGIN_UNIT = "Harga anak-anak naik lima persen di Ankara Bursa kemarin pagi."
+
+
+# A hand-built memory whose exact scores against QUERY spread over 50-94, with
+# units exactly at each threshold tried, including text where the quick
+# prefilter and the exact score tokenize differently: inline codes (a half
+# point each in the exact score), apostrophes and abbreviations (Moses splits
+# or keeps them), numbers glued to letters.
+MEMORY = [
+    *(_substituted(k) for k in range(1, 6)),
+    *(_substituted(k, extra=('<x id="1"/>', "<b>", "</b>"), at=2) for k in range(1, 5)),
+    *(_substituted(k, extra=("{1}", "%s", '<ph x="2"/>', "<g>", "</g>")) for k in range(0, 4)),
+    *(_substituted(k, extra=("Jakarta's",), at=8) for k in range(0, 4)),
+    *(_substituted(k, extra=("a.n.", "U.S.A."), at=3) for k in range(0, 4)),
+    *(_substituted(k, extra=("10km", "Rp5.000", "COVID-19"), at=5) for k in range(0, 4)),
+    # unrelated filler that must never come back
+    MARGIN_UNIT,
+    *(f"Presiden membuka sidang kabinet nomor {i} pagi ini." for i in range(20)),
+]
+
+
+def _brute_force(query: str, memory: list[tuple[int, str]], threshold: int) -> set[int]:
+    return {uid for uid, source in memory if source != query and score(query, source) >= threshold}
+
+
+@pytest.mark.parametrize("snapshot", [True, False], ids=["snapshot", "full-text-delta"])
+def test_fuzzy_recall_equals_brute_force_at_every_threshold(tmp_path: Path, snapshot: bool) -> None:
+    from tm.leverage import lookup, rebuild_snapshot
+
+    with Store(tmp_path / "tm.sqlite") as store:
+        ids = [store.add_unit(TranslationUnit(s, f"target {i}")) for i, s in enumerate(MEMORY)]
+        if snapshot:
+            rebuild_snapshot(store)
+        memory = list(zip(ids, MEMORY, strict=True))
+        scores = {score(QUERY, s) for s in MEMORY} - {100}
+        assert {60, 70, 80, 90} <= scores and min(scores) < 50
+        # Every threshold that some unit scores exactly.
+        for threshold in sorted(t for t in scores if t >= 50):
+            expected = _brute_force(QUERY, memory, threshold)
+            found = {m.unit.id for m in lookup(store, QUERY, threshold=threshold, limit=1000)}
+            assert found == expected, f"at {threshold}: missed {expected - found}"
+
+
+def test_a_match_exactly_at_the_prefilter_margin_is_found(tmp_path: Path) -> None:
+    from tm.leverage import lookup, rebuild_snapshot
+    from tm.match import QUICK_MARGIN
+
+    unit = MARGIN_UNIT
+    exact = score(MARGIN_QUERY, unit)
+    assert exact == 60
+    assert _quick(MARGIN_QUERY, unit) == exact - QUICK_MARGIN  # exactly at the margin
+    with Store(tmp_path / "tm.sqlite") as store:
+        uid = store.add_unit(TranslationUnit(unit, "the unit at the margin"))
+        store.add_units(TranslationUnit(s, "filler") for s in MEMORY[-20:])
+        for rebuilt in (False, True):
+            if rebuilt:
+                rebuild_snapshot(store)
+            found = lookup(store, MARGIN_QUERY, threshold=exact, limit=5)
+            assert [(m.unit.id, m.score) for m in found] == [(uid, 60)]
+
+
+def _quick(a: str, b: str) -> float:
+    from rapidfuzz.distance import Levenshtein
+
+    from tm.match import quick_words
+
+    return 100 * Levenshtein.normalized_similarity(quick_words(a), quick_words(b))

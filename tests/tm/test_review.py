@@ -104,7 +104,7 @@ def test_inserted_origin_is_kept(session: ReviewSession) -> None:
     seg = session.keep_draft("One")
     assert seg is not None and (seg.origin, seg.match_score) == ("tm-fuzzy", 82)
     session.go_to(1)
-    session.note_inserted("mt:tiny")
+    session.note_inserted("mt:tiny", text="Two tails.")
     result = session.confirm("Two tails.")
     assert result.segment.origin == "mt:tiny"
     (unit,) = session.store.find_exact_units("Dua ekor.")
@@ -262,15 +262,48 @@ def test_word_diff(current: str, other: str, pieces: list[tuple[str, str]]) -> N
 
 
 def test_lookup_and_concordance_open_their_own_connection(store: Store) -> None:
+    """Made for worker threads: each call opens (and closes) its own
+    connection, so it works from a thread that did not open the store, and
+    sees what another connection committed just before the call."""
+    import threading
+
     store.add_unit(
         TranslationUnit(
             "Presiden Prancis berkunjung ke Latvia.", "The French president visits Latvia."
         )
     )
-    matches = lookup_matches(store.path, "Presiden Prancis berkunjung ke Estonia.", None, None)
-    assert matches and matches[0].unit.target == "The French president visits Latvia."
-    hits = search_memory(store.path, "president")
-    assert [h.in_target for h in hits] == [True]
+    results: dict[str, object] = {}
+
+    def worker() -> None:
+        # A connection opened on the test's thread would raise
+        # sqlite3.ProgrammingError here ("objects created in a thread can only
+        # be used in that same thread").
+        try:
+            results["matches"] = lookup_matches(
+                store.path, "Presiden Prancis berkunjung ke Estonia.", None, None
+            )
+            results["hits"] = search_memory(store.path, "president")
+        except BaseException as exc:
+            results["error"] = exc
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert "error" not in results, results.get("error")
+    matches = results["matches"]
+    assert isinstance(matches, list) and matches
+    assert matches[0].unit.target == "The French president visits Latvia."
+    hits = results["hits"]
+    assert isinstance(hits, list) and [h.in_target for h in hits] == [True]
+    # A fresh connection per call: a unit committed after the first calls
+    # is seen by the next one, and closing the test's own store changes nothing.
+    store.add_unit(TranslationUnit("Presiden Estonia.", "The Estonian president."))
+    store.close()
+    assert [h.unit.target for h in search_memory(store.path, "estonian")] == [
+        "The Estonian president."
+    ]
+    # Each call closed its connection: no open handle keeps the WAL files alive.
+    assert not Path(f"{store.path}-wal").exists()
 
 
 def test_seed_article_session(store: Store, seed_path: Path) -> None:

@@ -7,6 +7,7 @@ where the news data writes an abbreviation without its full stop (``Jl``,
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import re
 from pathlib import Path
@@ -15,7 +16,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tm.segment import is_hard_wrapped, segment_text, split_sentences
+from tm.segment import (
+    ABBREVIATIONS,
+    ABBREVIATIONS_FILE,
+    is_hard_wrapped,
+    load_abbreviations,
+    segment_text,
+    split_sentences,
+)
+
+REPO = Path(__file__).resolve().parents[2]
 
 CASES: list[tuple[str, list[str]]] = [
     # Titles, addresses and units never end a sentence.
@@ -55,6 +65,17 @@ CASES: list[tuple[str, list[str]]] = [
             "Hadir Prof. Dr. Ir. H. Basuki, S.H., M.Si. dan Hj. Ani, Drs. Edi, serta dr. Sri.",
             "Mereka meninjau taman.",
         ],
+    ),
+    # Learned from news text with Punkt, then reviewed: Moch. (Mochammad), Bd. (Bidan).
+    (
+        "Ketua umum terpilih, Moch. Iriawan, didampingi Bd. Sari. Mereka tiba pagi.",
+        ["Ketua umum terpilih, Moch. Iriawan, didampingi Bd. Sari.", "Mereka tiba pagi."],
+    ),
+    # A unit after a number is no abbreviation that goes on: dk. (daya kuda,
+    # horsepower) ends the sentence.
+    (
+        "Mesin itu memiliki tenaga hingga 300 dk. Hadir dalam varian sedan.",
+        ["Mesin itu memiliki tenaga hingga 300 dk.", "Hadir dalam varian sedan."],
     ),
     # Initials.
     (
@@ -334,9 +355,141 @@ def test_segmentation_is_lossless_on_any_unicode(text: str) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(_ALPHABET, max_size=60).map("".join))
-def test_paragraph_grows_after_each_line_break_between_segments(text: str) -> None:
+def test_paragraph_grows_by_at_most_one_and_always_at_a_blank_line(text: str) -> None:
+    # Rules that hold whether or not the text is hard-wrapped: the counter
+    # starts at 0, grows by 0 or 1 between segments, only where the
+    # whitespace between them holds a line break, and always at a blank line.
     spans = segment_text(text).spans
-    needed = 2 if is_hard_wrapped(text) else 1
+    if spans:
+        assert spans[0].paragraph == 0
     for before, after in itertools.pairwise(spans):
-        breaks = len(re.findall(r"\r\n|[\r\n\u2028]", before.trailing))
-        assert after.paragraph == before.paragraph + (1 if breaks >= needed else 0)
+        breaks = len(re.findall(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]", before.trailing))
+        step = after.paragraph - before.paragraph
+        assert step in (0, 1)
+        if breaks == 0:
+            assert step == 0
+        if breaks >= 2:
+            assert step == 1
+
+
+# The hard-wrap rule: a text is hard-wrapped when at least three lines without
+# final punctuation go on in lower case on the next line (soft wraps) and
+# they are at least half of all such lines. Hard-wrapped, a single line break
+# is a space; otherwise a line without final punctuation before a capital is
+# a headline. Expected values written by hand, counted in the comments.
+HARD_WRAP_CASES: list[tuple[str, bool, list[str], list[int]]] = [
+    # 3 soft wraps (sejak/subuh, sungai/meluap, merendam/rumah), 1 line
+    # before a capital (desa/Sutarno): 3 >= 3 and 3 of 4 → hard-wrapped.
+    (
+        "Hujan deras sejak\nsubuh membuat sungai\nmeluap dan merendam\nrumah. Kepala desa\n"
+        "Sutarno meminta warga mengungsi.",
+        True,
+        [
+            "Hujan deras sejak\nsubuh membuat sungai\nmeluap dan merendam\nrumah.",
+            "Kepala desa\nSutarno meminta warga mengungsi.",
+        ],
+        [0, 0],
+    ),
+    # 2 soft wraps, 1 before a capital: fewer than 3 → line-based, the
+    # line before the capital is a segment of its own.
+    (
+        "Hujan deras sejak\nsubuh membuat sungai\nmeluap. Kepala desa\n"
+        "Sutarno meminta warga mengungsi.",
+        False,
+        [
+            "Hujan deras sejak\nsubuh membuat sungai\nmeluap.",
+            "Kepala desa",
+            "Sutarno meminta warga mengungsi.",
+        ],
+        [0, 0, 1],
+    ),
+    # 3 soft wraps, 3 before a capital: exactly half → hard-wrapped.
+    (
+        "Hujan deras sejak\nsubuh membuat sungai\nmeluap dan merendam\nrumah. Kepala desa\n"
+        "Sutarno meminta warga\nDusun Krajan dan\nDusun Sawahan mengungsi.",
+        True,
+        [
+            "Hujan deras sejak\nsubuh membuat sungai\nmeluap dan merendam\nrumah.",
+            "Kepala desa\nSutarno meminta warga\nDusun Krajan dan\nDusun Sawahan mengungsi.",
+        ],
+        [0, 0],
+    ),
+    # 3 soft wraps, 4 before a capital: less than half → line-based.
+    (
+        "Hujan deras sejak\nsubuh membuat sungai\nmeluap dan merendam\nrumah. Kepala desa\n"
+        "Sutarno meminta warga\nDusun Krajan dan\nDusun Sawahan serta\nDusun Ngasem mengungsi.",
+        False,
+        [
+            "Hujan deras sejak\nsubuh membuat sungai\nmeluap dan merendam\nrumah.",
+            "Kepala desa",
+            "Sutarno meminta warga",
+            "Dusun Krajan dan",
+            "Dusun Sawahan serta",
+            "Dusun Ngasem mengungsi.",
+        ],
+        [0, 0, 1, 2, 3, 4],
+    ),
+    # Lines ending in a full stop are no open ends: 4 soft wraps among them
+    # still make the text hard-wrapped, and a line-final stop before a
+    # lower-case line is then no boundary.
+    (
+        "Ia tiba pukul\ndelapan. Rapat dimulai\nsetelah sambutan dari\nbupati dan\n"
+        "ditutup pukul 12.00 WIB.\nwarga pulang.",
+        True,
+        [
+            "Ia tiba pukul\ndelapan.",
+            "Rapat dimulai\nsetelah sambutan dari\nbupati dan\nditutup pukul 12.00 WIB.\n"
+            "warga pulang.",
+        ],
+        [0, 0],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "wrapped", "sentences", "paragraphs"), HARD_WRAP_CASES)
+def test_hard_wrap_rule(
+    text: str, wrapped: bool, sentences: list[str], paragraphs: list[int]
+) -> None:
+    assert is_hard_wrapped(text) is wrapped
+    result = segment_text(text)
+    assert [span.source for span in result.spans] == sentences
+    assert [span.paragraph for span in result.spans] == paragraphs
+    assert result.join() == text
+
+
+def test_abbreviation_file_keeps_provenance() -> None:
+    # Every row says where it comes from, and the learned ones are exactly
+    # those the hand review of the Punkt candidates accepted.
+    assert {a.source for a in ABBREVIATIONS} <= {"curated", "learned", "curated+learned"}
+    assert {a.kind for a in ABBREVIATIONS} == {"never-final", "phrase-final", "before-number"}
+    spec = importlib.util.spec_from_file_location(
+        "train_abbreviations", REPO / "bench" / "train_abbreviations.py"
+    )
+    assert spec is not None and spec.loader is not None
+    trainer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(trainer)
+    accepted = {word for word, (verdict, _) in trainer.REVIEW.items() if verdict == "accept"}
+    learned = {a.text.lower() for a in ABBREVIATIONS if "learned" in a.source}
+    assert learned == accepted
+    assert {a.text for a in ABBREVIATIONS if a.source == "learned"} == {"moch", "bd"}
+    assert {"jl", "no", "dkk", "tj"} <= {
+        a.text for a in ABBREVIATIONS if a.source == "curated+learned"
+    }
+    texts = [a.text.lower() for a in ABBREVIATIONS]
+    assert len(texts) == len(set(texts))
+    assert ABBREVIATIONS_FILE.parent.name == "data"
+
+
+def test_a_malformed_abbreviation_row_is_reported_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "abbreviations.tsv"
+    path.write_text(
+        "# comment\nabbreviation\tkind\tcase\tsource\tnote\n"
+        "gbr\tnever-final\tany\tcurated\tgambar\n"
+        "tbl\tsometimes\tany\tcurated\ttabel\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=r"abbreviations.tsv:4: .*tbl"):
+        load_abbreviations(path)
+    path.write_text("gbr\tnever-final\texact\tcurated\tgambar\n", encoding="utf-8")
+    [row] = load_abbreviations(path)
+    assert (row.text, row.kind, row.exact, row.source) == ("gbr", "never-final", True, "curated")

@@ -12,7 +12,7 @@ import pytest
 from tm.errors import NotFoundError, StoreBusyError, StoreError
 from tm.migrations import MIGRATIONS
 from tm.models import SegmentedText, SourceSpan, Status, TranslationUnit
-from tm.store import Store
+from tm.store import APPLICATION_ID, Store
 
 
 def _text(*sentences: str) -> SegmentedText:
@@ -51,7 +51,9 @@ def test_old_store_is_migrated_forward(store_path: Path) -> None:
 
 
 def test_store_from_a_newer_tm_is_refused(store_path: Path) -> None:
+    # A newer tm marks its stores as ours, like this one does.
     conn = sqlite3.connect(store_path)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.execute("PRAGMA user_version = 999")
     conn.close()
     with pytest.raises(StoreError, match="newer version"):
@@ -110,11 +112,46 @@ def test_confirm_writes_unit_with_context_and_fills_repetitions(store: Store) ->
     assert filled == [last.id]
     seg = store.get_segment(first.id)
     assert (seg.status, seg.target) == (Status.TRANSLATED, "Hello.")
+    assert seg.unit_id is not None
     unit = store.get_unit(seg.unit_id)
     assert (unit.source, unit.target, unit.created_by) == ("Halo.", "Hello.", "ana")
     assert (unit.context_prev, unit.context_next, unit.document) == (None, "Apa kabar?", "d.txt")
     repeated = store.get_segment(last.id)
     assert (repeated.status, repeated.target) == (Status.DRAFT, "Hello.")
+
+
+def test_confirming_keeps_refreshing_the_drafts_of_repetitions(store: Store) -> None:
+    """Each confirmation rewrites every unconfirmed repetition in the document,
+    drafts included (an MT draft, or the draft an earlier confirmation left),
+    never a repetition the translator confirmed, nor another document's."""
+    doc = store.add_document(
+        "d.txt", _text("Halo.", "Apa kabar?", "Halo.", "Halo.", "Halo."), sha256="r"
+    )
+    first, _, mt_draft, confirmed, new = store.segments(doc.id)
+    other = store.add_document("e.txt", _text("Halo."), sha256="s")
+    (elsewhere,) = store.segments(other.id)
+    store.update_segment(mt_draft.id, target="Hallo.", status=Status.DRAFT, origin="mt:opus")
+    store.confirm_segment(confirmed.id, "Hi!", author="ana")
+    # The first confirmation refreshes the MT draft and the new one.
+    assert sorted(store.confirm_segment(first.id, "Hello.", author="ana")) == sorted(
+        [mt_draft.id, new.id]
+    )
+    # So does the next one, over the drafts the first one left.
+    assert sorted(store.confirm_segment(first.id, "Hello there.", author="ana")) == sorted(
+        [mt_draft.id, new.id]
+    )
+    for seg_id in (mt_draft.id, new.id):
+        seg = store.get_segment(seg_id)
+        assert (seg.target, seg.status, seg.origin, seg.match_score) == (
+            "Hello there.",
+            Status.DRAFT,
+            "tm-exact",
+            100,
+        )
+    kept = store.get_segment(confirmed.id)
+    assert (kept.target, kept.status) == ("Hi!", Status.TRANSLATED)
+    untouched = store.get_segment(elsewhere.id)
+    assert (untouched.target, untouched.status) == (None, Status.NEW)
 
 
 def test_reconfirming_updates_the_same_unit(store: Store) -> None:

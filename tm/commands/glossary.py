@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tm.commands.common import OutputFormat, err_console, open_store, print_json, write_output
+from tm.commands.common import (
+    OutputFormat,
+    echo,
+    err_console,
+    open_store,
+    print_json,
+    write_output,
+)
+from tm.display import visible
 from tm.errors import InputError
 
 if TYPE_CHECKING:
@@ -73,10 +81,13 @@ def register(app: typer.Typer) -> None:
         for e in entries:
             extra = ", ".join((*e.target_variants, *e.adjectives))
             flags = " [check-only]" if e.check_only else ""
-            typer.echo(
-                f"{' / '.join(e.source_forms)}\t{e.target}"
-                f"{f' ({extra})' if extra else ''}\t{e.type}\t{e.origin}{flags}"
+            fields = (
+                " / ".join(e.source_forms),
+                f"{e.target}{f' ({extra})' if extra else ''}",
+                e.type,
+                f"{e.origin}{flags}",
             )
+            echo("\t".join(visible(f, tabs=False) for f in fields), tabs=False)
         err_console.print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
 
     @glossary_app.command("add")
@@ -137,20 +148,36 @@ def register(app: typer.Typer) -> None:
         replace: Annotated[
             bool, typer.Option("--replace", help="On conflict, the file's target wins.")
         ] = False,
+        encoding: Annotated[
+            str | None,
+            typer.Option(
+                "--encoding",
+                help="Encoding of a TSV/CSV file (default: UTF-8, or UTF-16 with a BOM).",
+            ),
+        ] = None,
     ) -> None:
-        """Import terms from an OmegaT TSV, CSV or TBX (2 or 3) file."""
+        """Import terms from an OmegaT TSV, CSV or TBX (2 or 3) file.
+
+        Incomplete entries (an empty term, a line without its English) are
+        skipped and listed; the complete ones are imported.
+        """
         from glossary.formats import read_glossary
         from tm.terms import import_terms
 
-        result = read_glossary(file, format.value)
+        result = read_glossary(file, format.value, encoding=encoding)
         report = import_terms(
             open_store(ctx), result.entries, conflicts=result.conflicts, replace=replace
         )
         for conflict in report.conflicts:
-            err_console.print(f"conflict: {conflict}", markup=False)
-        err_console.print(
+            _say(f"conflict: {conflict}")
+        for skipped in result.skipped:
+            _say(f"skipped {skipped}")
+        if result.skipped_count > len(result.skipped):
+            _say(f"... and {result.skipped_count - len(result.skipped):,} more skipped")
+        _say(
             f"imported {file}: added {report.added}, updated {report.updated}, "
-            f"unchanged {report.unchanged}, conflicts {len(report.conflicts)}"
+            f"unchanged {report.unchanged}, conflicts {len(report.conflicts)}, "
+            f"skipped {result.skipped_count}"
         )
 
     @glossary_app.command("export")
@@ -214,6 +241,7 @@ def register(app: typer.Typer) -> None:
                             "expected": c.expected,
                             "agreed": c.agreed,
                             "found": c.found,
+                            "untranslated": c.untranslated,
                         }
                         for n, c in rows
                     ],
@@ -221,9 +249,20 @@ def register(app: typer.Typer) -> None:
             )
             return
         for n, c in rows:
-            verdict = f"ok ({c.found})" if c.agreed else "FLAGGED: not in the English"
-            typer.echo(f"{n}\t{c.hit.surface}\t{c.expected}\t{verdict}")
+            if c.agreed:
+                verdict = f"ok ({c.found})"
+            elif c.untranslated:
+                verdict = f"FLAGGED: left untranslated ({c.untranslated})"
+            else:
+                verdict = "FLAGGED: not in the English"
+            fields = (str(n), c.hit.surface, c.expected, verdict)
+            echo("\t".join(visible(f, tabs=False) for f in fields), tabs=False)
         typer.echo(f"hits: {len(rows)}, agreed: {agreed}, flagged: {len(rows) - agreed}")
+
+
+def _say(line: str) -> None:
+    """One line on stderr, printed as it is: never read as markup, never wrapped."""
+    err_console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def _read_lines(path: Path) -> list[str]:

@@ -9,15 +9,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from tm.commands.common import err_console
-from tm.errors import TmError, TmxError
+from tm.errors import TmxError, UsageError
 from tm.models import Document, Status
 from tm.store import Store
 
 
 def import_memory(store: Store, path: Path, on_conflict: str) -> None:
     """Merge a TMX into the memory and report the counts on stderr."""
+    from rich.markup import escape
     from rich.progress import BarColumn, Progress, TextColumn
 
+    from tm.display import visible
     from tm.tmx import import_tmx
 
     size = path.stat().st_size if path.is_file() else 0
@@ -29,7 +31,7 @@ def import_memory(store: Store, path: Path, on_conflict: str) -> None:
         transient=True,
         disable=size < 5_000_000,
     ) as progress:
-        task = progress.add_task(path.name, total=None, units=0)
+        task = progress.add_task(escape(visible(path.name)), total=None, units=0)
         report = import_tmx(
             store,
             path,
@@ -102,7 +104,7 @@ def export_memory(
     from tm.tmx import export_tmx
 
     if validate and str(out) == "-":
-        raise TmError(
+        raise UsageError(
             "--validate checks the written file, so it needs --out FILE, not stdout. "
             "Write to a file, or drop --validate."
         )
