@@ -200,7 +200,7 @@ def docs(
         todo = left[p.document.id].total
         table.add_row(
             str(p.document.id),
-            Text(p.document.name),
+            visible_text(p.document.name),
             str(p.segments),
             str(p.words),
             *(str(p.by_status.get(s.value, 0)) for s in Status),
