@@ -196,4 +196,17 @@ PROVENANCE = Migration(
     ),
 )
 
-MIGRATIONS: list[Migration] = [CORE, LEVERAGE_INDEX, PROVENANCE]
+# TMX metadata that used to be dropped on import (issue 12, items 16 and 19):
+# the unit's segtype and the props and notes of its <tuv>s, as JSON
+# {"props": [[lang, type, value], ...], "notes": [[lang, text], ...]}, NULL
+# when there are none.
+TMX_UNIT_METADATA = Migration(
+    4,
+    "TMX segtype and <tuv>-level props and notes on memory units",
+    (
+        "ALTER TABLE units ADD COLUMN segtype TEXT",
+        "ALTER TABLE units ADD COLUMN tuv_meta TEXT",
+    ),
+)
+
+MIGRATIONS: list[Migration] = [CORE, LEVERAGE_INDEX, PROVENANCE, TMX_UNIT_METADATA]

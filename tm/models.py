@@ -171,6 +171,12 @@ class TranslationUnit:
     tuid: str | None = None
     props: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()
+    # TMX segtype (block, paragraph, sentence, phrase) when the file said one.
+    segtype: str | None = None
+    # <prop>s and <note>s of the <tuv>s: (lang, type, value) and (lang, text),
+    # lang being SOURCE_LANG or TARGET_LANG.
+    tuv_props: tuple[tuple[str, str, str], ...] = ()
+    tuv_notes: tuple[tuple[str, str], ...] = ()
 
 
 class MatchKind(StrEnum):

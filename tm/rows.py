@@ -17,7 +17,7 @@ from tm.timeutil import utc_now
 UNIT_COLUMNS = (
     "source, target, source_lang, target_lang, source_markup, target_markup, created_at,"
     " created_by, changed_at, changed_by, origin, status, usage_count, last_used_at,"
-    " context_prev, context_next, document, tuid, props, notes"
+    " context_prev, context_next, document, tuid, props, notes, segtype, tuv_meta"
 )
 UNIT_COLUMN_COUNT = UNIT_COLUMNS.count(",") + 1
 INSERT_UNIT = f"INSERT INTO units ({UNIT_COLUMNS}) VALUES ({','.join('?' * UNIT_COLUMN_COUNT)})"
@@ -52,6 +52,17 @@ def unit_row(u: TranslationUnit, now: str | None = None) -> tuple[Any, ...]:
         u.tuid,
         _json_list(u.props),
         _json_list(u.notes),
+        u.segtype,
+        _tuv_meta(u),
+    )
+
+
+def _tuv_meta(u: TranslationUnit) -> str | None:
+    if not u.tuv_props and not u.tuv_notes:
+        return None
+    return json.dumps(
+        {"props": [list(p) for p in u.tuv_props], "notes": [list(n) for n in u.tuv_notes]},
+        ensure_ascii=False,
     )
 
 
@@ -64,7 +75,8 @@ def unit_from_row(row: Sequence[Any]) -> TranslationUnit:
     ``SELECT * FROM units`` has that order. Positional access and skipping
     JSON for the usual empty props and notes keep TMX export at 100k units/s.
     """
-    props, notes = row[19], row[20]
+    props, notes, tuv_meta = row[19], row[20], row[22]
+    meta = json.loads(tuv_meta) if tuv_meta else None
     return TranslationUnit(
         id=row[0],
         source=row[1],
@@ -87,6 +99,9 @@ def unit_from_row(row: Sequence[Any]) -> TranslationUnit:
         tuid=row[18],
         props=tuple((k, v) for k, v in json.loads(props)) if props != "[]" else (),
         notes=tuple(json.loads(notes)) if notes != "[]" else (),
+        segtype=row[21],
+        tuv_props=tuple((a, b, c) for a, b, c in meta["props"]) if meta else (),
+        tuv_notes=tuple((a, b) for a, b in meta["notes"]) if meta else (),
     )
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tm.errors import UsageError
+from tm.errors import TmxError, UsageError
 from tm.leverage import bulk_index
 from tm.models import Document, Status, TranslationUnit
 from tm.rows import UNIT_COLUMN_COUNT, UNIT_COLUMNS, unit_from_row, unit_row
@@ -67,6 +67,11 @@ class ImportReport:
     invalid: int
     invalid_examples: tuple[str, ...]
     seconds: float
+    # Metadata kept in another form or dropped: (what, how many), e.g.
+    # ("malformed dates dropped", 3).
+    adjusted: tuple[tuple[str, int], ...] = ()
+    # Language codes of the units skipped for another pair, most frequent first.
+    other_languages: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +83,8 @@ class ExportReport:
     dropped_characters: int
     statuses: tuple[Status, ...]
     seconds: float
+    # Inline-code attributes or elements the DTD does not allow, fixed on export.
+    adjusted_codes: int = 0
 
 
 def read_tmx(path: str | Path) -> list[TranslationUnit]:
@@ -168,6 +175,17 @@ def _import(
                     chunks.get(timeout=0.05)
             producer.join()
     stats = reader.stats
+    languages = tuple(sorted(stats.languages.items(), key=lambda item: (-item[1], item[0])))
+    if stats.skipped_other_languages and not stats.units - stats.invalid - (
+        stats.skipped_other_languages
+    ):
+        found = ", ".join(f"{code} ({count:,})" for code, count in languages[:10])
+        raise TmxError(
+            f"{reader.path} holds no Indonesian-English units: its "
+            f"{stats.skipped_other_languages:,} units have variants in {found}. tm imports "
+            "memories with an Indonesian (id, in, ind) and an English (en) variant in each "
+            "unit. Nothing was imported."
+        )
     return ImportReport(
         path=reader.path,
         units_read=stats.units,
@@ -180,6 +198,8 @@ def _import(
         invalid=stats.invalid,
         invalid_examples=tuple(stats.invalid_examples),
         seconds=time.perf_counter() - started,
+        adjusted=tuple(stats.adjusted.items()),
+        other_languages=languages,
     )
 
 
@@ -356,6 +376,7 @@ def export_tmx(
         dropped_characters=writer.dropped_characters,
         statuses=chosen,
         seconds=time.perf_counter() - started,
+        adjusted_codes=writer.adjusted_codes,
     )
 
 
@@ -413,6 +434,11 @@ def document_units(
                 document=document.name,
                 props=unit.props if unit else (),
                 notes=unit.notes if unit else (),
+                # What the file said about this very pair stays with it.
+                tuid=unit.tuid if unit and same_source and same_target else None,
+                segtype=unit.segtype if unit and same_source and same_target else None,
+                tuv_props=unit.tuv_props if unit and same_source and same_target else (),
+                tuv_notes=unit.tuv_notes if unit and same_source and same_target else (),
             ),
             str(unit.id) if unit is not None else f"{document.id}-{seg.position + 1}",
         )

@@ -23,9 +23,10 @@ from tm.atomicfile import OutputFile, output_error
 from tm.errors import OutputError
 from tm.models import SOURCE_LANG, TARGET_LANG, Origin, Status, TranslationUnit, origin_kind
 from tm.timeutil import utc_now
-from tm.tmx_read import MT_AUTHOR
+from tm.tmx_read import DRAFT_NOTE, MT_AUTHOR, SEGTYPES, UNTYPED, InlineFixer
 
 TMX_VERSION = "1.4"
+HEADER_SEGTYPE = "sentence"
 DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
 # Characters XML 1.0 forbids: C0 controls except tab/newline/return, lone
 # surrogates and the two non-characters U+FFFE/U+FFFF.
@@ -39,7 +40,7 @@ def header_attributes(creationdate: str | None = None) -> dict[str, str]:
     return {
         "creationtool": "tm",
         "creationtoolversion": tm.__version__,
-        "segtype": "sentence",
+        "segtype": HEADER_SEGTYPE,
         "o-tmf": "tm-sqlite",
         "adminlang": "en",
         "srclang": SOURCE_LANG,
@@ -68,10 +69,12 @@ class TmxWriter:
     Use it as a context manager; the file appears (atomically) when the block
     ends without an exception. ``out`` may be a path or a binary stream (for
     stdout). :attr:`dropped_characters` counts characters XML forbids that
-    were removed; :attr:`units` counts the units written.
+    were removed; :attr:`adjusted_codes` counts inline-code attributes and
+    elements the TMX DTD does not allow, dropped or turned into TMX codes;
+    :attr:`units` counts the units written.
     """
 
-    def __init__(self, out: str | Path | IO[bytes]):
+    def __init__(self, out: str | Path | IO[bytes], *, shared_tuids: frozenset[str] | None = None):
         self.target: Path | None = None
         self._stream: IO[bytes] | None = None
         if isinstance(out, (str, Path)):
@@ -85,6 +88,7 @@ class TmxWriter:
         self._flushed = False
         self.units = 0
         self.dropped_characters = 0
+        self.adjusted_codes = 0
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -179,20 +183,35 @@ class TmxWriter:
         """The ``<tu>`` for a unit as one line of XML (nothing indented inside it)."""
         clean = self.clean
         machine = unit.status is Status.DRAFT and origin_kind(unit.origin) is Origin.MT
-        # Store ids are unique in the file; tuids imported from several files may not be.
-        tuid = tuid or (str(unit.id) if unit.id is not None else unit.tuid)
+        # A unit keeps the tuid of the file it came from (Okapi's string ids,
+        # ACDetectionCheckFailedAction0, are keys), others get their store id.
+        # TMX 1.4b leaves tuids free ("it could be unique or not"), so a key
+        # imported from two files stays the same key.
+        tuid = unit.tuid or tuid or (str(unit.id) if unit.id is not None else None)
         parts = ["<tu"]
         if tuid:
             parts.append(f' tuid="{_attr(clean(tuid))}"')
+        segtype = unit.segtype
+        if segtype and segtype != HEADER_SEGTYPE and segtype in SEGTYPES:
+            parts.append(f' segtype="{segtype}"')
         if unit.created_at:
             parts.append(f' creationdate="{_attr(unit.created_at)}"')
-        creator = MT_AUTHOR if machine else unit.created_by
+        # Only an unreviewed machine draft is machine output: once a person has
+        # confirmed it, "MT!" (imported with a draft) must not mark it any more.
+        creator = unit.created_by
+        if machine:
+            creator = MT_AUTHOR
+        elif creator == MT_AUTHOR:
+            creator = None
         if creator:
             parts.append(f' creationid="{_attr(clean(creator))}"')
         if unit.changed_at:
             parts.append(f' changedate="{_attr(unit.changed_at)}"')
-        if unit.changed_by:
-            parts.append(f' changeid="{_attr(clean(unit.changed_by))}"')
+        changer = unit.changed_by
+        if changer == MT_AUTHOR and not machine:
+            changer = None
+        if changer:
+            parts.append(f' changeid="{_attr(clean(changer))}"')
         parts.append(f' usagecount="{int(unit.usage_count)}"')
         if unit.last_used_at:
             parts.append(f' lastusagedate="{_attr(unit.last_used_at)}"')
@@ -206,30 +225,55 @@ class TmxWriter:
             if value:
                 parts.append(f'<prop type="{kind}">{self.text(value)}</prop>')
         for key, value in unit.props:
-            if key:
-                parts.append(f'<prop type="{_attr(clean(key))}">{self.text(value)}</prop>')
+            # The DTD requires a type; a prop read without one was kept as x-untyped.
+            parts.append(f'<prop type="{_attr(clean(key or UNTYPED))}">{self.text(value)}</prop>')
         note = draft_note(unit)
         if note and note not in unit.notes:
             parts.append(f"<note>{_text(note)}</note>")
         for text in unit.notes:
+            if note is None and DRAFT_NOTE.match(text):
+                continue  # a draft note stored before it was confirmed
             parts.append(f"<note>{self.text(text)}</note>")
-        parts.append(f'<tuv xml:lang="{SOURCE_LANG}"><seg>')
+        parts.append(f'<tuv xml:lang="{SOURCE_LANG}">')
+        if unit.tuv_props or unit.tuv_notes:
+            self._tuv_meta(parts, unit, SOURCE_LANG)
+        parts.append("<seg>")
         parts.append(self._seg(unit.source, unit.source_markup))
-        parts.append(f'</seg></tuv><tuv xml:lang="{TARGET_LANG}"><seg>')
+        parts.append(f'</seg></tuv><tuv xml:lang="{TARGET_LANG}">')
+        if unit.tuv_props or unit.tuv_notes:
+            self._tuv_meta(parts, unit, TARGET_LANG)
+        parts.append("<seg>")
         parts.append(self._seg(unit.target, unit.target_markup))
         parts.append("</seg></tuv></tu>\n")
         return "".join(parts)
+
+    def _tuv_meta(self, parts: list[str], unit: TranslationUnit, lang: str) -> None:
+        """A <tuv>'s notes and props, in the order the DTD wants them (before <seg>)."""
+        for where, text in unit.tuv_notes:
+            if where == lang:
+                parts.append(f"<note>{self.text(text)}</note>")
+        for where, key, value in unit.tuv_props:
+            if where == lang:
+                kind = _attr(self.clean(key or UNTYPED))
+                parts.append(f'<prop type="{kind}">{self.text(value)}</prop>')
 
     def _seg(self, text: str, markup: str | None) -> str:
         """The inner XML of a ``<seg>``: stored inline-code markup, else the text."""
         if markup:
             markup = self.clean(markup)
             try:
-                etree.fromstring(f"<seg>{markup}</seg>", _SEG_PARSER)
-                return markup
+                seg = etree.fromstring(f"<seg>{markup}</seg>", _SEG_PARSER)
             except etree.XMLSyntaxError:
                 # Markup that no longer parses is worth less than the plain text.
-                pass
+                return self.text(text)
+            fixer = InlineFixer(seg)
+            if not fixer.fix():
+                return markup
+            # Stored before the reader made codes DTD-valid: fix them on the way out.
+            self.adjusted_codes += fixer.dropped + fixer.converted
+            return _text(seg.text or "") + "".join(
+                etree.tostring(child, encoding="unicode", with_tail=True) for child in seg
+            )
         return self.text(text)
 
     def text(self, value: str) -> str:

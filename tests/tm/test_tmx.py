@@ -76,6 +76,16 @@ def test_language_codes_tools_write(code: str, expected: str | None) -> None:
         ("2020-10-01T08:15:00Z", "20201001T081500Z"),
         ("20201001", None),
         ("yesterday", None),
+        # What other tools write, kept in TMX form.
+        ("2020-10-01 08:15:00", "20201001T081500Z"),
+        ("20201001T081500", "20201001T081500Z"),
+        ("2020-10-01T08:15:00.250Z", "20201001T081500Z"),
+        ("2020-10-01T08:15:00+00:00", "20201001T081500Z"),
+        # Shaped like a date, but not one.
+        ("20201301T081500Z", None),
+        ("20201000T081500Z", None),
+        ("20201001T251500Z", None),
+        ("2020-10-01T08:15:00+07:00", None),
         (None, None),
     ],
 )

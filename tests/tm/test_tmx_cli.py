@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from tm.models import Status
+from tm.models import Status, TranslationUnit
 from tm.store import Store
 from tm.tmx import read_tmx
 from tm.tmx_check import tmx_problems
@@ -100,3 +101,71 @@ def test_export_to_stdout(tmp_path: Path) -> None:
     assert done.stdout.count(b"<tu ") == 1
     assert b"Harga minyak naik" in done.stdout
     assert "Wrote 1 unit of the memory (approved)" in done.stderr.decode()
+
+
+def test_export_validate_checks_the_written_file(tmp_path: Path) -> None:
+    run_tm("import", str(DATA / "heartsome_ph_id.tmx"), cwd=tmp_path)
+    out = tmp_path / "memory.tmx"
+    done = run_tm(
+        "export", "--all", "--format", "tmx", "--validate", "--out", str(out), cwd=tmp_path
+    )
+    err = done.stderr.decode()
+    assert done.returncode == 0, err
+    assert f"{out} validates against the TMX 1.4b DTD." in err
+    to_stdout = run_tm(
+        "export", "--all", "--format", "tmx", "--validate", "--out", "-", cwd=tmp_path
+    )
+    assert to_stdout.returncode == 2
+    assert "--validate checks the written file" in to_stdout.stderr.decode()
+    as_text = run_tm("export", "1", "--format", "txt", "--validate", "--out", "x.txt", cwd=tmp_path)
+    assert as_text.returncode == 2 and "--format tmx" in as_text.stderr.decode()
+
+
+def test_export_validate_fails_on_a_problem(tmp_path: Path) -> None:
+    with Store(tmp_path / "tm.sqlite") as store:
+        store.add_units([TranslationUnit(source="Satu.", target="One.", created_at="kemarin")])
+    out = tmp_path / "memory.tmx"
+    done = run_tm(
+        "export", "--all", "--format", "tmx", "--validate", "--out", str(out), cwd=tmp_path
+    )
+    err = done.stderr.decode()
+    assert done.returncode == 2, err
+    assert "Traceback" not in err
+    assert "does not validate as TMX 1.4b" in err
+    assert "creationdate='kemarin' is not YYYYMMDDThhmmssZ" in err
+
+
+def test_import_of_compressed_memories(tmp_path: Path) -> None:
+    path = tmp_path / "project_save.tmx.gz"
+    path.write_bytes(gzip.compress((DATA / "omegat_project_save.tmx").read_bytes()))
+    done = run_tm("import", str(path), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr.decode()
+    assert "3 units added" in done.stderr.decode()
+
+
+def test_a_memory_for_another_pair_is_an_error_naming_its_languages(tmp_path: Path) -> None:
+    done = run_tm("import", str(DATA / "german_french.tmx"), cwd=tmp_path)
+    err = done.stderr.decode()
+    assert done.returncode == 2, err
+    assert "no Indonesian-English units" in err and "de-DE (3), fr-FR (2)" in err
+
+
+def test_import_reports_metadata_it_kept_or_dropped(tmp_path: Path) -> None:
+    # A folder name that is Rich markup must be printed as it is.
+    folder = tmp_path / "x[" / "]"  # the path reads .../x[/]/quirks.tmx
+    folder.mkdir(parents=True)
+    path = folder / "quirks.tmx"
+    path.write_bytes((DATA / "metadata_quirks.tmx").read_bytes())
+    done = run_tm("import", str(path), cwd=tmp_path)
+    err = done.stderr.decode()
+    assert done.returncode == 0, err
+    assert f"Imported {path} into the memory" in err
+    assert "1 units added" in err
+    assert "Kept in another form or dropped: " in err
+    for needle in (
+        "2 malformed dates dropped",
+        "1 malformed usage counts dropped",
+        "2 props without a type kept as type x-untyped",
+        "1 extra Indonesian or English variants dropped (the first of each is kept)",
+    ):
+        assert needle in err

@@ -129,11 +129,6 @@ BROKEN = [
         tmx(UNIT.format(src="Satu").replace("<tu>", "<tu><extra/>")),
         ["unknown element <extra>", "line 6"],
     ),
-    (
-        "unknown inline element",
-        tmx(UNIT.format(src='Satu <g id="1">dua</g>')),
-        ["unknown inline element <g>", "line 6"],
-    ),
     ("not tmx", '<?xml version="1.0"?><xliff version="1.2"><file/></xliff>', ["<xliff>"]),
     ("empty", "", ["empty or not XML"]),
     ("not xml", "source\ttarget\nRumah\tHouse\n", ["line 1"]),

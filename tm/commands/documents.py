@@ -28,7 +28,8 @@ from tm.models import SegmentedText, Status
 __all__ = ["import_document", "load_text", "register"]
 
 DOCUMENT_SUFFIXES = {".txt", ".md", ".text", ""}
-MEMORY_SUFFIXES = {".tmx"}
+# OmegaT also reads (and writes) compressed memories.
+MEMORY_SUFFIXES = (".tmx", ".tmx.gz", ".tmx.zip")
 
 
 class ExportFormat(StrEnum):
@@ -106,7 +107,7 @@ def import_files(
     store = open_store(ctx)
     for file in files:
         suffix = Path(file).suffix.lower()
-        if suffix in MEMORY_SUFFIXES:
+        if file.lower().endswith(MEMORY_SUFFIXES):
             from tm.commands import tmx as tmx_commands
 
             tmx_commands.import_memory(store, Path(file), on_conflict.value)
@@ -114,7 +115,8 @@ def import_files(
         if file != "-" and suffix not in DOCUMENT_SUFFIXES:
             raise InputError(
                 f"Cannot import {file}: tm reads plain-text documents (.txt, .md) and "
-                "translation memories (.tmx). Save the document as UTF-8 text first."
+                "translation memories (.tmx, .tmx.gz, .tmx.zip). Save the document as UTF-8 "
+                "text first."
             )
         document, created = import_document(store, file, encoding)
         count = len(store.segments(document.id))
@@ -232,6 +234,10 @@ def export(
             help="txt/tsv: write even though some segments are not confirmed (with a warning).",
         ),
     ] = False,
+    validate: Annotated[
+        bool,
+        typer.Option("--validate", help="TMX: check the written file against the TMX 1.4b DTD."),
+    ] = False,
 ) -> None:
     """Export a document as translated text or TSV, or the memory as TMX.
 
@@ -240,6 +246,8 @@ def export(
     """
     if (doc is None) == (not all_docs):
         raise UsageError("Name one document (its id or name), or pass --all, but not both.")
+    if fmt is not ExportFormat.tmx and validate:
+        raise UsageError("--validate checks TMX files: use it with --format tmx.")
     if fmt is not ExportFormat.tmx and all_docs:
         raise UsageError(
             "--all works with --format tmx only. Export documents as text one at a time."
@@ -265,7 +273,7 @@ def export(
 
         document = store.get_document(doc) if doc is not None else None
         tmx_commands.export_memory(
-            store, Path(out) if out != "-" else out, document, status, include_mt
+            store, Path(out) if out != "-" else out, document, status, include_mt, validate
         )
         return
     assert doc is not None  # --all without tmx was refused above
