@@ -334,6 +334,8 @@ def test_a_split_draft_from_the_cache_keeps_its_flag(store: Store, engine) -> No
     assert (summary.from_cache, summary.split) == (1, (0,))
     (segment,) = store.segments(doc.id)
     assert any(f.startswith("mt-split:") for f in segment.flags)
+
+
 class NbestTranslator(CopyTranslator):
     """Copies; when the copy fails the caller's check, offers Moskow → Moscow as hypothesis 3."""
 

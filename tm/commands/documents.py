@@ -148,7 +148,6 @@ def docs(
 ) -> None:
     """List the documents in the store with their progress."""
     from rich.table import Table
-    from rich.text import Text
 
     from tm.commands.common import db_path
 
