@@ -188,12 +188,40 @@ def draft_segments(
     *,
     glossary: Glossary | None = None,
 ) -> list[MtDraft]:
+    """MT drafts for these sources; new outputs are cached at once (see :func:`_drafts`)."""
+    drafts, cache = _drafts(store, translator, sources, glossary=glossary)
+    if cache.rows:
+        with store.atomic():
+            cache.write(store)
+    return drafts
+
+
+@dataclass(frozen=True, slots=True)
+class _NewCacheRows:
+    """MT outputs to cache: written in the same transaction as the drafts that use them."""
+
+    rows: list[tuple[str, str, str, str, str]]
+    parts: dict[str, int]
+
+    def write(self, store: Store) -> None:
+        if self.rows:
+            store.mt_cache_put(self.rows, self.parts)
+
+
+def _drafts(
+    store: Store,
+    translator: Translator,
+    sources: Sequence[str],
+    *,
+    glossary: Glossary | None = None,
+) -> tuple[list[MtDraft], _NewCacheRows]:
     """MT drafts for these sources: the one drafting path of `tm translate` and the UI.
 
     Each distinct normalised source is looked up in the MT cache (keyed by
     the engine's cache namespace and generation settings) and otherwise
     translated once, in one call to ``translator.translate_detailed``; new
-    non-empty outputs are cached. A source naming glossary places asks the
+    non-empty outputs come back as cache rows for the caller to write (with
+    the drafts, in one transaction). A source naming glossary places asks the
     engine for the best hypothesis that names them in English (n-best),
     flagged ``mt-nbest:`` when it was not the first. Each draft then has its
     place names repaired from ``glossary`` (when given), and carries its
@@ -236,10 +264,9 @@ def draft_segments(
             (keys[t], t, outputs[t][0], origin, settings_key) for t in todo if outputs[t][0].strip()
         ]
         rows.extend((plain[t], t, first, origin, settings_key) for t, first in firsts.items())
-        if rows:
-            split_parts = {keys[t]: outputs[t][1] for t in todo if outputs[t][1] > 1}
-            with store.atomic():
-                store.mt_cache_put(rows, split_parts)
+        new = _NewCacheRows(rows, {keys[t]: outputs[t][1] for t in todo if outputs[t][1] > 1})
+    else:
+        new = _NewCacheRows([], {})
     drafts = []
     for source, text in zip(sources, normalized, strict=True):
         target, parts, cached = outputs[text]
@@ -257,7 +284,7 @@ def draft_segments(
         drafts.append(
             MtDraft(source, target, translator.origin, tuple(flags), parts, cached, repairs)
         )
-    return drafts
+    return drafts, new
 
 
 def translate_document(
@@ -337,8 +364,10 @@ def translate_document(
         def store_drafts(texts: Sequence[str]) -> None:
             nonlocal done
             segs = [s for t in texts for s in groups[t]]
-            drafts = draft_segments(store, translator, [s.source for s in segs], glossary=glossary)
+            drafts, cache = _drafts(store, translator, [s.source for s in segs], glossary=glossary)
+            # The cache and the drafts commit together: a kill leaves neither.
             with store.atomic():
+                cache.write(store)
                 still_open = _still_open(store, segs)
                 for seg, draft in zip(segs, drafts, strict=True):
                     done += 1
