@@ -132,6 +132,9 @@ def test_cli_check_table_and_json(run, tmp_path: Path) -> None:  # type: ignore[
     assert (data["hits"], data["agreed"], data["flagged"]) == (3, 1, 2)
     assert data["checks"][0]["found"] == "French"
     assert data["checks"][1]["untranslated"] == "Moskow"
+    # A check only reads: with no store there, it uses the built-in names
+    # and leaves no store behind.
+    assert not (tmp_path / "tm.sqlite").exists()
 
 
 @pytest.mark.parametrize(

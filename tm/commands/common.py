@@ -126,6 +126,7 @@ READ_ONLY_COMMANDS = frozenset(
         "check",
         "glossary list",
         "glossary export",
+        "glossary check",
     }
 )
 

@@ -12,6 +12,7 @@ from tm.commands.common import (
     OutputFormat,
     echo,
     err_console,
+    db_path,
     open_store,
     print_json,
     write_output,
@@ -219,7 +220,14 @@ def register(app: typer.Typer) -> None:
                 f"{source_file} has {len(sources)} lines but {target_file} has "
                 f"{len(targets)}: the files must be aligned line by line."
             )
-        glossary = load_glossary(open_store(ctx))
+        # Your terms when a store is there; the built-in place names alone
+        # otherwise. A check only reads: it never leaves a store behind.
+        if db_path(ctx).exists():
+            glossary = load_glossary(open_store(ctx))
+        else:
+            from glossary import builtin_glossary
+
+            glossary = builtin_glossary()
         rows = []
         for number, (source, target) in enumerate(zip(sources, targets, strict=True), 1):
             for check in glossary.check(source, target):
