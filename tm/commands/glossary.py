@@ -10,9 +10,9 @@ import typer
 
 from tm.commands.common import (
     OutputFormat,
+    db_path,
     echo,
     err_console,
-    db_path,
     open_store,
     print_json,
     write_output,
