@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from tm import __version__
-from tm.commands import check, documents, glossary, leverage, model, qa, translate
+from tm.commands import align, check, documents, glossary, leverage, model, qa, translate
 from tm.errors import TmError
 
 app = typer.Typer(
@@ -57,7 +57,7 @@ def _root(
     ctx.obj = {"db": str(db) if db else None}
 
 
-for _commands in (documents, translate, model, glossary, leverage, qa, check):
+for _commands in (documents, translate, model, glossary, leverage, qa, check, align):
     _commands.register(app)
 
 # The review UI registers its own command, loaded by name: the core never

@@ -667,6 +667,65 @@ class Store:
             )
         )
 
+    def add_aligned_drafts(
+        self,
+        document_id: int,
+        drafts: Sequence[tuple[int, str | None, int | None, Sequence[str]]],
+        units: Sequence[tuple[int, bool, TranslationUnit]],
+    ) -> int:
+        """Store an alignment's targets on a document, in one transaction (`tm align --import`).
+
+        ``drafts`` are (position, target, confidence 0-100, flags): a target
+        becomes a draft with origin ``aligned`` and the confidence as its
+        match score; None leaves the segment new, with the flags. Segments
+        that already have a target or are confirmed are left alone. ``units``
+        are (position, link, unit): unconfirmed memory units to add for the
+        segments at those positions (skipped where the segment was left
+        alone); with ``link`` the segment points at its unit, so that
+        confirming the segment updates that unit. Returns how many segments
+        got a draft.
+        """
+        now = utc_now()
+        filled = 0
+        with self.atomic() as conn:
+            ids = {
+                int(pos): (int(sid), target, str(status))
+                for sid, pos, target, status in conn.execute(
+                    "SELECT id, position, target, status FROM segments WHERE document_id = ?",
+                    (document_id,),
+                )
+            }
+            free = {
+                pos for pos, (_, target, status) in ids.items() if not target and status == "new"
+            }
+            for position, target, score, flags in drafts:
+                if position not in free:
+                    continue
+                conn.execute(
+                    "UPDATE segments SET target = ?, status = ?, origin = ?, match_score = ?,"
+                    " flags = ?, updated_at = ? WHERE id = ?",
+                    (
+                        target,
+                        str(Status.DRAFT if target else Status.NEW),
+                        "aligned" if target else None,
+                        score if target else None,
+                        json.dumps(list(flags), ensure_ascii=False),
+                        now,
+                        ids[position][0],
+                    ),
+                )
+                filled += bool(target)
+            for position, link, unit in units:
+                if position not in free:
+                    continue
+                unit_id = self.add_unit(unit)
+                if link:
+                    conn.execute(
+                        "UPDATE segments SET unit_id = ? WHERE id = ?", (unit_id, ids[position][0])
+                    )
+            conn.execute("UPDATE documents SET updated_at = ? WHERE id = ?", (now, document_id))
+        return filled
+
     def withdraw_confirmation(self, segment_id: int, unit_id: int, *, since: str) -> bool:
         """Detach a unit that a confirmation wrote, and delete it if it is now unused.
 
