@@ -41,7 +41,7 @@ from tm.match import (
     quick_length,
 )
 from tm.migrations import FTS_DELETE_TRIGGER, FTS_INSERT_TRIGGER, FTS_UPDATE_TRIGGER
-from tm.models import Match, MatchKind, Origin, TranslationUnit, origin_kind
+from tm.models import Match, MatchKind, Origin, Status, TranslationUnit, origin_kind
 from tm.rows import unit_from_row
 from tm.store import Store, word_count
 
@@ -373,9 +373,10 @@ def _lookup(
 
 
 def _order(matches: list[Match]) -> list[Match]:
-    # Best score first; among equal scores the most recently changed unit.
+    # Best score first; among equal scores an approved unit (a reviewer's
+    # word is the best memory), then the most recently changed unit.
     newest = sorted(matches, key=lambda m: _newest_first(m.unit), reverse=True)
-    return sorted(newest, key=lambda m: -m.score)
+    return sorted(newest, key=lambda m: (-m.score, m.unit.status is not Status.APPROVED))
 
 
 def lookup(

@@ -42,7 +42,10 @@ class AddTermDialog(ModalScreen[TermEntry | None]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#term-source" if not self._source else "#term-target", Input).focus()
+        # The first field still to fill: a selection may have filled both names.
+        inputs = list(self.query(Input))
+        empty = [i for i in inputs if not i.value.strip()]
+        (empty or inputs)[0].focus()
 
     def _entry(self) -> TermEntry | None:
         sources = _split(self.query_one("#term-source", Input).value)

@@ -143,6 +143,7 @@ class SegmentTable(ScrollView, can_focus=True):
         self._offsets: list[int] = [0]
         self._cursor = 0
         self._laid_out_width = 0
+        self._center_pending = False
         self._compact = False
         self._text_width = 10
         self._cache: dict[tuple[int, bool], list[Strip]] = {}
@@ -231,6 +232,11 @@ class SegmentTable(ScrollView, can_focus=True):
         # One line more for the header.
         self.virtual_size = Size(width or self.virtual_size.width, self._offsets[-1] + 1)
         self.refresh()
+
+    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        """Scroll to the cursor asked for before the table could scroll (a reopened document)."""
+        if shown and self._center_pending:
+            self.call_after_refresh(self._scroll_to_cursor, True)
 
     def on_resize(self, event: events.Resize) -> None:
         """Wrap again when the width changes."""
@@ -326,6 +332,8 @@ class SegmentTable(ScrollView, can_focus=True):
             return
         top = self._offsets[self._cursor]
         bottom = top + self._heights[self._cursor]
+        # Until the first layout shows the scrollbar, Textual ignores scrolling.
+        self._center_pending = center and not self.allow_vertical_scroll
         view = max(self.scrollable_content_region.height - 1, 1)
         y = self.scroll_offset.y
         if center:
