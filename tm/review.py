@@ -155,9 +155,9 @@ def match_label(segment: Segment) -> str:
         return "TM 101%" if score > 100 else f"TM {score}%"
     if kind.value == "tm-fuzzy":
         return f"fuzzy {segment.match_score}%" if segment.match_score else "fuzzy"
-    if kind is Origin.ALIGNED:
+    if kind is Origin.ALIGNED and segment.match_score is not None:
         # The aligner's confidence (0-100), as CAT tools show an alignment match.
-        return f"AL {segment.match_score}%" if segment.match_score is not None else "AL"
+        return f"AL {segment.match_score}%"
     return kind.value
 
 
