@@ -566,6 +566,13 @@ class ReviewSession:
         self._move_targets(i, head, head_pieces, new_next, pieces)
         return self.segments[i], self.segments[i + 1]
 
+    def linked_indices(self, index: int | None = None) -> list[int]:
+        """The segments :meth:`undo` of this one puts back: itself, and any a join or split
+        moved text between it and."""
+        i = self.index if index is None else index
+        group = self._linked.get(self.segments[i].id, {self.segments[i].id})
+        return sorted(self._by_id[sid] for sid in group)
+
     def _pair(self, i: int, doing: str) -> tuple[Segment, Segment]:
         """The segment at ``i`` and the next one, as stored, if a join or split may touch them."""
         if i + 1 >= len(self.segments):
