@@ -69,14 +69,14 @@ KEYS: tuple[Key, ...] = (
         "Alt+J  Shift+F6",
         "alt+j,shift+f6,f18",
         "join_next",
-        "Join the next segment's target onto this one (alignment fix)",
+        "Join the next segment's target onto this one's",
     ),
     Key(
         "Edit",
         "Alt+S  Shift+F7",
         "alt+s,shift+f7,f19",
         "split_target",
-        "Split the target at the cursor: the rest starts the next segment's",
+        "Split the target at the cursor into the next segment",
     ),
     Key("Look up", "Ctrl+F  Alt+F", "ctrl+f,alt+f", "filter", "Filter by status or text", "Filter"),
     Key(

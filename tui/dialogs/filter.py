@@ -67,12 +67,13 @@ class FilterDialog(ModalScreen[SegmentFilter | None]):
                     yield TickBox(
                         _LABELS[status], status in self._current.statuses, id=f"status-{status}"
                     )
-            # Aligned drafts (tm align --import): the doubtful ones first.
-            yield TickBox(
-                "aligned drafts first, lowest confidence first",
-                self._current.order == LOW_CONFIDENCE_FIRST,
-                id="order-confidence",
-            )
+                # An order, not a status; here it reads as one more line of the list.
+                # Aligned drafts (tm align --import): the doubtful ones first.
+                yield TickBox(
+                    "order: aligned drafts first, lowest confidence first",
+                    self._current.order == LOW_CONFIDENCE_FIRST,
+                    id="order-confidence",
+                )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply", variant="primary", id="apply")
                 yield Button("Clear", id="clear")
