@@ -81,12 +81,14 @@ def test_lowest_confidence_first_orders_the_aligned_drafts(session: ReviewSessio
     assert session.step(1) == 1
     assert session.step(-1) is None
     assert session.confirm("Vendors are worried.").next_index == 1
+    session.go_to(1)
+    assert session.confirm("bus lane.").next_index == 0  # the next row, not the next position
     # With a status filter: confirmed ones drop out, the rest keep the order.
     todo = SegmentFilter(frozenset({NEEDS_WORK}), order=LOW_CONFIDENCE_FIRST)
-    assert session.set_filter(todo) == [1, 0, 2]
+    assert session.set_filter(todo) == [0, 2]
     # Without the order, the document's order again.
     assert session.set_filter(SegmentFilter()) == [0, 1, 2, 3]
-    assert session.step(-1) == 2 and session.visible_row(2) == 2
+    assert session.step(1) == 2 and session.visible_row(2) == 2
 
 
 def test_join_moves_the_next_target_and_its_unit(session: ReviewSession) -> None:
