@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tm.errors import InputError
-from tm.models import Document, Match, Origin, Segment, Status, origin_kind
+from tm.models import Document, Match, Origin, Segment, Status, TranslationUnit, origin_kind
 from tm.provenance import Provenance, provenance, short_origin
 from tm.store import Store, word_count
 from tm.timeutil import default_author, utc_now
@@ -38,6 +38,11 @@ NEEDS_WORK = "todo"
 REJECTED = "rejected"
 UNAPPROVED = "unapproved"
 FILTER_STATUSES = (NEEDS_WORK, *(s.value for s in Status), REJECTED, UNAPPROVED)
+# The order the filter can ask for instead of the document's: unconfirmed
+# aligned drafts first, lowest alignment confidence first, then the rest.
+LOW_CONFIDENCE_FIRST = "confidence"
+# Flags the aligner puts on a segment that got no target of its own.
+_NO_TARGET_FLAGS = ("aligned:no-target", "aligned:in-previous-target")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +51,13 @@ class SegmentFilter:
 
     statuses: frozenset[str] = frozenset()
     text: str = ""
+    # "" for the document's order, or LOW_CONFIDENCE_FIRST.
+    order: str = ""
 
     @property
     def active(self) -> bool:
-        """True when the filter hides anything at all."""
-        return bool(self.statuses or self.text.strip())
+        """True when the filter hides anything or shows the segments in another order."""
+        return bool(self.statuses or self.text.strip() or self.order)
 
     def accepts(self, segment: Segment) -> bool:
         """Whether the segment passes the filter."""
@@ -74,6 +81,8 @@ class SegmentFilter:
         parts = sorted(self.statuses)
         if self.text.strip():
             parts.append(f'"{self.text.strip()}"')
+        if self.order == LOW_CONFIDENCE_FIRST:
+            parts.append("lowest confidence first")
         return ", ".join(parts)
 
 
@@ -146,6 +155,9 @@ def match_label(segment: Segment) -> str:
         return "TM 101%" if score > 100 else f"TM {score}%"
     if kind.value == "tm-fuzzy":
         return f"fuzzy {segment.match_score}%" if segment.match_score else "fuzzy"
+    if kind is Origin.ALIGNED and segment.match_score is not None:
+        # The aligner's confidence (0-100), as CAT tools show an alignment match.
+        return f"AL {segment.match_score}%"
     return kind.value
 
 
@@ -172,6 +184,12 @@ class ReviewSession:
         self._pending: dict[int, _Pending] = {}
         self._saved_position = document.last_position
         self._words = [word_count(s.source) for s in self.segments]
+        # Rows of the visible segments when the filter orders them (see set_filter).
+        self._rows: dict[int, int] = {}
+        # Segments whose targets a join or split moved together: undone together.
+        self._linked: dict[int, set[int]] = {}
+        # Unconfirmed aligned units that a join or split changed, as they were.
+        self._units_before: dict[int, TranslationUnit] = {}
 
     @classmethod
     def open(cls, store: Store, ref: str | int, *, author: str | None = None) -> ReviewSession:
@@ -233,7 +251,9 @@ class ReviewSession:
         if not self.visible:
             return None
         row = self.visible_row(self.index)
-        if row is None:
+        if row is None and self.filter.order:
+            row = -1 if delta > 0 else len(self.visible)
+        elif row is None:
             # The current segment is filtered out: step from where it would be.
             row = sum(1 for i in self.visible if i < self.index) - (1 if delta > 0 else 0)
         target = row + delta
@@ -245,6 +265,8 @@ class ReviewSession:
         """The row of ``index`` in the filtered view, or None when hidden."""
         from bisect import bisect_left
 
+        if self.filter.order:
+            return self._rows.get(index)
         row = bisect_left(self.visible, index)
         if row < len(self.visible) and self.visible[row] == index:
             return row
@@ -253,7 +275,7 @@ class ReviewSession:
     def next_unconfirmed(self, after: int | None = None) -> int | None:
         """The next visible segment a person has not confirmed, wrapping around."""
         start = self.index if after is None else after
-        order = [i for i in self.visible if i > start] + [i for i in self.visible if i <= start]
+        order = self._rows_after(start)
         for i in order:
             if i != start and not self.segments[i].status.confirmed:
                 return i
@@ -262,20 +284,43 @@ class ReviewSession:
     def next_needing_work(self, after: int | None = None) -> int | None:
         """The next visible segment that is new, a draft, or has QA flags."""
         start = self.index if after is None else after
-        order = [i for i in self.visible if i > start] + [i for i in self.visible if i <= start]
+        order = self._rows_after(start)
         for i in order:
             seg = self.segments[i]
             if i != start and (not seg.status.confirmed or seg.flags):
                 return i
         return None
 
+    def _rows_after(self, start: int) -> list[int]:
+        """The visible indices in view order, from the row after ``start``'s, wrapping."""
+        row = self.visible_row(start)
+        if row is not None:
+            return self.visible[row + 1 :] + self.visible[: row + 1]
+        if self.filter.order:
+            return list(self.visible)
+        return [i for i in self.visible if i > start] + [i for i in self.visible if i <= start]
+
     # -- filtering ----------------------------------------------------------------
 
     def set_filter(self, segment_filter: SegmentFilter) -> list[int]:
-        """Apply a filter; returns the visible indices."""
+        """Apply a filter; returns the visible indices, in the order the filter asks for.
+
+        With :data:`LOW_CONFIDENCE_FIRST` the unconfirmed aligned drafts come
+        first, the least confident first (ties in document order), then every
+        other segment in document order.
+        """
         self.filter = segment_filter
         self.visible = [i for i, s in enumerate(self.segments) if segment_filter.accepts(s)]
+        if segment_filter.order == LOW_CONFIDENCE_FIRST:
+            self.visible.sort(key=self._confidence_key)
+        self._rows = {index: row for row, index in enumerate(self.visible)}
         return self.visible
+
+    def _confidence_key(self, index: int) -> tuple[int, int, int]:
+        seg = self.segments[index]
+        if origin_kind(seg.origin) is Origin.ALIGNED and not seg.status.confirmed:
+            return (0, seg.match_score if seg.match_score is not None else 0, index)
+        return (1, 0, index)
 
     # -- editing ------------------------------------------------------------------
 
@@ -437,6 +482,8 @@ class ReviewSession:
         """
         i = self.index if index is None else index
         seg = self.segments[i]
+        if seg.id in self._linked:
+            return self._undo_linked(i)
         self._pending.pop(seg.id, None)
         original = self._original.pop(seg.id, None)
         if original is None:
@@ -460,6 +507,147 @@ class ReviewSession:
         if seg.unit_id is not None and seg.unit_id != original.unit_id:
             self.store.withdraw_confirmation(seg.id, seg.unit_id, since=self._opened_at)
         self._reload([seg.id])
+        return self.segments[i]
+
+    # -- alignment fixes -----------------------------------------------------------
+
+    def join_next(
+        self, text: str | None = None, index: int | None = None
+    ) -> tuple[Segment, Segment]:
+        """Move the next segment's target onto the end of this one's (a 2-1 alignment fix).
+
+        ``text`` is this segment's target as it stands in the editor (the
+        stored one when None); the two are joined by one space and the next
+        segment is left new, without a target. Both are written in one
+        transaction, and :meth:`undo` of either puts both back. Returns the
+        two segments. Raises :class:`~tm.errors.InputError` for the last
+        segment, a next segment without a target, or a confirmed one.
+        """
+        i = self.index if index is None else index
+        cur, nxt = self._pair(i, "join")
+        if not (nxt.target or "").strip():
+            raise InputError(
+                f"Segment {nxt.position + 1} has no target to join to segment {cur.position + 1}."
+            )
+        head = (cur.target or "") if text is None else text
+        tail = (nxt.target or "").strip()
+        pieces = [(head, cur), (tail, nxt)] if head.strip() else [(tail, nxt)]
+        joined = " ".join(piece.strip() for piece, _ in pieces)
+        self._move_targets(i, joined, pieces, None, [])
+        return self.segments[i], self.segments[i + 1]
+
+    def split_target(
+        self, text: str | None, offset: int, index: int | None = None
+    ) -> tuple[Segment, Segment]:
+        """Move the target's text after ``offset`` to the start of the next segment's (a 1-2 fix).
+
+        ``text`` is this segment's target as it stands in the editor (the
+        stored one when None) and ``offset`` the cursor, in characters. What
+        follows the cursor goes before the next segment's own target, joined
+        by one space. Both are written in one transaction, and :meth:`undo`
+        of either puts both back. Returns the two segments. Raises
+        :class:`~tm.errors.InputError` for the last segment, a confirmed
+        next segment, or nothing after the cursor.
+        """
+        i = self.index if index is None else index
+        cur, nxt = self._pair(i, "split")
+        whole = (cur.target or "") if text is None else text
+        offset = min(max(offset, 0), len(whole))
+        head, moved = whole[:offset].rstrip(), whole[offset:].strip()
+        if not moved:
+            raise InputError(
+                f"Nothing follows the cursor in segment {cur.position + 1}: put the cursor "
+                "where the next segment's translation starts."
+            )
+        rest = (nxt.target or "").strip()
+        pieces = [(moved, cur), (rest, nxt)] if rest else [(moved, cur)]
+        new_next = " ".join(piece for piece, _ in pieces)
+        head_pieces = [(head, cur)] if head else []
+        self._move_targets(i, head, head_pieces, new_next, pieces)
+        return self.segments[i], self.segments[i + 1]
+
+    def linked_indices(self, index: int | None = None) -> list[int]:
+        """The segments :meth:`undo` of this one puts back: itself, and any a join or split
+        moved text between it and."""
+        i = self.index if index is None else index
+        group = self._linked.get(self.segments[i].id, {self.segments[i].id})
+        return sorted(self._by_id[sid] for sid in group)
+
+    def _pair(self, i: int, doing: str) -> tuple[Segment, Segment]:
+        """The segment at ``i`` and the next one, as stored, if a join or split may touch them."""
+        if i + 1 >= len(self.segments):
+            raise InputError(
+                f"Segment {self.segments[i].position + 1} is the last one: there is no next "
+                f"segment to {doing} with."
+            )
+        cur = self.store.get_segment(self.segments[i].id)
+        nxt = self.store.get_segment(self.segments[i + 1].id)
+        if nxt.status.confirmed:
+            raise InputError(
+                f"Segment {nxt.position + 1} is confirmed, so its target stays as it is. "
+                f"Edit it first if the alignment is wrong there too, then {doing} again."
+            )
+        return cur, nxt
+
+    def _move_targets(
+        self,
+        i: int,
+        cur_text: str,
+        cur_from: list[tuple[str, Segment]],
+        next_text: str | None,
+        next_from: list[tuple[str, Segment]],
+    ) -> None:
+        """Write the new targets of segments ``i`` and ``i + 1`` in one transaction.
+
+        ``*_from`` name the segments whose text each new target is made of:
+        the first gives the origin, and the lowest match score among those of
+        that origin is kept (an aligned draft made of two stays as doubtful
+        as the more doubtful one). Each segment's unconfirmed aligned memory
+        unit follows its target, or goes when the target is gone.
+        """
+        pairs = ((i, cur_text, cur_from), (i + 1, next_text, next_from))
+        with self.store.atomic():
+            for k, text, parts in pairs:
+                seg = self.store.get_segment(self.segments[k].id)
+                self._remember(self.segments[k])
+                self._pending.pop(seg.id, None)
+                target = text.strip() if text and text.strip() else None
+                origin = parts[0][1].origin if target and parts else None
+                if target and not origin:
+                    origin = "human"
+                scores = [p.match_score for _, p in parts if p.origin == origin]
+                known = [s for s in scores if s is not None]
+                self.store.update_segment(
+                    seg.id,
+                    target=target,
+                    status=Status.DRAFT if target else Status.NEW,
+                    origin=origin,
+                    match_score=min(known) if target and known else None,
+                    flags=[f for f in seg.flags if not (target and f in _NO_TARGET_FLAGS)],
+                    author=self.author,
+                )
+                before = self.store.retarget_aligned_unit(seg.id, target)
+                if before is not None:
+                    self._units_before.setdefault(seg.id, before)
+            a, b = self.segments[i].id, self.segments[i + 1].id
+            group = self._linked.get(a, {a}) | self._linked.get(b, {b})
+            for sid in group:
+                self._linked[sid] = group
+        self._reload([self.segments[i].id, self.segments[i + 1].id])
+
+    def _undo_linked(self, i: int) -> Segment:
+        """Undo a segment and every segment a join or split moved text between it and."""
+        group = self._linked[self.segments[i].id]
+        for sid in group:
+            self._linked.pop(sid, None)
+        with self.store.atomic():
+            for sid in sorted(group):
+                self.undo(self._by_id[sid])
+            for sid in sorted(group):
+                unit = self._units_before.pop(sid, None)
+                if unit is not None:
+                    self.store.restore_aligned_unit(sid, unit)
+        self._reload(group)
         return self.segments[i]
 
     def is_modified(self, index: int | None = None) -> bool:

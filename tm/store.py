@@ -10,6 +10,7 @@ opens its own Store on the same path.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sqlite3
@@ -850,6 +851,57 @@ class Store:
                 (unit_id, since, unit_id),
             )
             return cur.rowcount > 0
+
+    def retarget_aligned_unit(self, segment_id: int, target: str | None) -> TranslationUnit | None:
+        """Keep a segment's own unconfirmed aligned unit in step with its target.
+
+        A join or split in the review moves aligned text between segments;
+        the memory unit `tm align --import` linked to the segment would
+        otherwise keep offering the pair the reviewer just undid. The unit
+        takes the new target, or is deleted (and unlinked) when the segment
+        has none left. Confirmed units and units of other origins are never
+        touched. Returns the unit as it was, or None when nothing changed.
+        """
+        with self.atomic() as conn:
+            row = conn.execute(
+                "SELECT u.* FROM units u JOIN segments s ON s.unit_id = u.id"
+                " WHERE s.id = ? AND u.status = ? AND u.origin = 'aligned'",
+                (segment_id, str(Status.DRAFT)),
+            ).fetchone()
+            if row is None:
+                return None
+            unit = unit_from_row(row)
+            if target:
+                conn.execute(
+                    "UPDATE units SET target = ?, target_markup = NULL, changed_at = ?"
+                    " WHERE id = ?",
+                    (target, utc_now(), unit.id),
+                )
+            else:
+                conn.execute("UPDATE segments SET unit_id = NULL WHERE unit_id = ?", (unit.id,))
+                conn.execute("DELETE FROM units WHERE id = ?", (unit.id,))
+            return unit
+
+    def restore_aligned_unit(self, segment_id: int, unit: TranslationUnit) -> int:
+        """Put back a unit as :meth:`retarget_aligned_unit` found it, linked to the segment.
+
+        For undo: the unit gets its old target back, or comes back as a new
+        unit when it was deleted. Returns its id.
+        """
+        with self.atomic() as conn:
+            unit_id = unit.id
+            if (
+                unit_id is not None
+                and conn.execute("SELECT 1 FROM units WHERE id = ?", (unit_id,)).fetchone()
+            ):
+                conn.execute(
+                    "UPDATE units SET target = ?, target_markup = ?, changed_at = ? WHERE id = ?",
+                    (unit.target, unit.target_markup, unit.changed_at, unit_id),
+                )
+            else:
+                unit_id = self.add_unit(dataclasses.replace(unit, id=None))
+            conn.execute("UPDATE segments SET unit_id = ? WHERE id = ?", (unit_id, segment_id))
+            return unit_id
 
     # -- review ------------------------------------------------------------------
 

@@ -62,6 +62,22 @@ KEYS: tuple[Key, ...] = (
     Key("Edit", "Ctrl+Z  Ctrl+Y", "", "", "Undo / redo typing in the editor"),
     Key("Edit", "Ctrl+A", "", "", "Select the whole target (to type over it)"),
     Key("Edit", "Alt+Z  F9", "alt+z,f9", "revert_segment", "Undo the changes to this segment"),
+    # Alignment fixes (tm align --import). Shift+F6/F7 arrive as F18/F19 from
+    # xterm and tmux; Alt+J/Alt+S where the terminal sends Alt as Escape.
+    Key(
+        "Edit",
+        "Alt+J  Shift+F6",
+        "alt+j,shift+f6,f18",
+        "join_next",
+        "Join the next segment's target onto this one's",
+    ),
+    Key(
+        "Edit",
+        "Alt+S  Shift+F7",
+        "alt+s,shift+f7,f19",
+        "split_target",
+        "Split the target at the cursor into the next segment",
+    ),
     Key("Look up", "Ctrl+F  Alt+F", "ctrl+f,alt+f", "filter", "Filter by status or text", "Filter"),
     Key(
         "Look up", "Ctrl+K  Alt+K", "ctrl+k,alt+k", "concordance", "Search the memory (concordance)"

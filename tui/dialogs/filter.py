@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label
 
-from tm.review import FILTER_STATUSES, SegmentFilter
+from tm.review import FILTER_STATUSES, LOW_CONFIDENCE_FIRST, SegmentFilter
 
 _LABELS = {
     "todo": "to do (not confirmed)",
@@ -67,6 +67,13 @@ class FilterDialog(ModalScreen[SegmentFilter | None]):
                     yield TickBox(
                         _LABELS[status], status in self._current.statuses, id=f"status-{status}"
                     )
+                # An order, not a status; here it reads as one more line of the list.
+                # Aligned drafts (tm align --import): the doubtful ones first.
+                yield TickBox(
+                    "order: aligned drafts first, lowest confidence first",
+                    self._current.order == LOW_CONFIDENCE_FIRST,
+                    id="order-confidence",
+                )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply", variant="primary", id="apply")
                 yield Button("Clear", id="clear")
@@ -79,7 +86,8 @@ class FilterDialog(ModalScreen[SegmentFilter | None]):
         statuses = frozenset(
             s for s in FILTER_STATUSES if self.query_one(f"#status-{s}", Checkbox).value
         )
-        return SegmentFilter(statuses, self.query_one("#filter-text", Input).value)
+        order = LOW_CONFIDENCE_FIRST if self.query_one("#order-confidence", Checkbox).value else ""
+        return SegmentFilter(statuses, self.query_one("#filter-text", Input).value, order)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the text box applies the filter."""

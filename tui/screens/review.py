@@ -421,17 +421,72 @@ class ReviewScreen(Screen[None]):
                 severity="warning",
             )
             return
+        rows = s.linked_indices()
         try:
             seg = self.session.undo()
         except TmError as exc:
             self.notify(describe(exc), severity="error")
             return
-        self._update_rows([self.session.index])
+        self._update_rows(rows)
         self.update_status()
         self.editor.load_text(seg.target or "")
         self._title_editor(seg)
         self.check_quality()
-        self.notify(f"Segment {seg.position + 1} is back as it was.")
+        if len(rows) > 1:
+            numbers = ", ".join(str(s.segments[i].position + 1) for i in rows)
+            self.notify(f"Segments {numbers} are back as they were (join or split undone).")
+        else:
+            self.notify(f"Segment {seg.position + 1} is back as it was.")
+
+    def action_join_next(self) -> None:
+        """Move the next segment's target onto the end of this one's (a 2-1 alignment fix)."""
+        s = self.session
+        if not s.segments:
+            return
+        self._stop_draft_timer()
+        head = self.editor.text.rstrip()
+        try:
+            seg, nxt = s.join_next(self.editor.text)
+        except TmError as exc:
+            self.notify(str(exc), title="Not joined", severity="warning")
+            return
+        # The cursor where the two met, ready for a split if the join went too far.
+        self._show_moved(seg, len(head) + 1 if head else 0)
+        self.notify(
+            f"Segment {nxt.position + 1}'s target joined onto segment {seg.position + 1}'s "
+            "(Alt+Z undoes)."
+        )
+
+    def action_split_target(self) -> None:
+        """Move the target after the cursor to the start of the next segment's (a 1-2 fix)."""
+        s = self.session
+        if not s.segments:
+            return
+        self._stop_draft_timer()
+        text = self.editor.text
+        row, column = self.editor.cursor_location
+        offset = sum(len(line) + 1 for line in text.split("\n")[:row]) + column
+        try:
+            seg, nxt = s.split_target(text, offset)
+        except TmError as exc:
+            self.notify(str(exc), title="Not split", severity="warning")
+            return
+        self._show_moved(seg, len(seg.target or ""))
+        self.notify(
+            f"The rest of segment {seg.position + 1}'s target now starts segment "
+            f"{nxt.position + 1}'s (Alt+Z undoes)."
+        )
+
+    def _show_moved(self, seg: Segment, cursor: int) -> None:
+        """Redraw after a join or split: both rows, the editor, the progress."""
+        index = self.session.index
+        self._update_rows([index, index + 1])
+        self.update_status()
+        self.editor.load_text(seg.target or "")
+        # A target is one line (the editor turns line breaks into spaces).
+        self.editor.move_cursor((0, cursor))
+        self._title_editor(seg)
+        self.check_quality()
 
     def action_machine_translate(self) -> None:
         """Ask MT for this segment, in a worker; the editor stays usable."""
@@ -494,7 +549,9 @@ class ReviewScreen(Screen[None]):
             self.notify("No segment matches that filter; it was not applied.", severity="warning")
             return
         s = self.session
-        if s.visible_row(s.index) is None:
+        # Asked for the doubtful ones first: start at the first of them.
+        newly_ordered = bool(segment_filter.order) and segment_filter != previous
+        if s.visible_row(s.index) is None or (newly_ordered and s.index != visible[0]):
             s.go_to(visible[0])
             self.show_current()
         self.table.show_segments(s.segments, s.visible, s.index)
