@@ -27,7 +27,7 @@ def main() -> None:
     module, sources = HARNESSES[name]
     root = Path(__file__).resolve().parents[1]
     sys.path.insert(0, str(root / "fuzz"))
-    cov = coverage.Coverage(include=[str(root / s) for s in sources], branch=True)
+    cov = coverage.Coverage(data_file=None, include=[str(root / s) for s in sources], branch=True)
     cov.start()
     harness = importlib.import_module(module)
     files = sorted(p for d in dirs for p in Path(d).iterdir() if p.is_file())

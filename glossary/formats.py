@@ -297,7 +297,7 @@ def _read_tbx(path: Path, skips: _Skips) -> list[TermEntry]:
                 for node in entry.iter(etree.Entity):
                     raise _entity_error(node, path)
                 try:
-                    entries.append(_tbx_entry(entry, path))
+                    entries.append(_tbx_entry(entry))
                 except _Incomplete as exc:
                     where = f"entry {_show(entry.get('id', '?'))} (line {entry.sourceline})"
                     skips.add(f"{where}: {exc}")
@@ -526,7 +526,7 @@ class _EntryParts:
                 self.admin(el, name)
 
 
-def _tbx_entry(concept: Any, path: Path) -> TermEntry:
+def _tbx_entry(concept: Any) -> TermEntry:
     parts = _EntryParts()
     for child in concept:
         if not isinstance(child.tag, str):

@@ -16,7 +16,18 @@ from typing import Annotated
 import typer
 
 from tm import __version__
-from tm.commands import check, documents, glossary, leverage, model, qa, translate
+from tm.commands import (
+    align,
+    approve,
+    check,
+    documents,
+    glossary,
+    leverage,
+    model,
+    qa,
+    stats,
+    translate,
+)
 from tm.errors import TmError
 
 app = typer.Typer(
@@ -57,7 +68,18 @@ def _root(
     ctx.obj = {"db": str(db) if db else None}
 
 
-for _commands in (documents, translate, model, glossary, leverage, qa, check):
+for _commands in (
+    documents,
+    translate,
+    model,
+    glossary,
+    leverage,
+    qa,
+    check,
+    stats,
+    approve,
+    align,
+):
     _commands.register(app)
 
 # The review UI registers its own command, loaded by name: the core never
@@ -65,10 +87,45 @@ for _commands in (documents, translate, model, glossary, leverage, qa, check):
 importlib.import_module("tui.command").register(app)
 
 
-def fail(message: str, code: int = 2) -> None:
+def fail(message: str | TmError, code: int = 2) -> None:
     """Print one readable paragraph to stderr and exit."""
-    sys.stderr.write(f"Error: {message}\n")
+    from tm.commands.common import print_error
+
+    print_error(message)
     raise SystemExit(code)
+
+
+# Global options (of the `tm` callback) that may also come after the
+# subcommand, as the README promises: `tm docs --db other.sqlite`.
+GLOBAL_VALUE_OPTIONS = ("--db",)
+
+
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """Move global options written after the subcommand to the front.
+
+    Click only accepts a group's options before the subcommand; moving
+    ``--db PATH`` (or ``--db=PATH``) is all it takes. Nothing after ``--``
+    moves.
+    """
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest.extend(argv[i:])
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_VALUE_OPTIONS:
+            if "=" in arg:
+                front.append(arg)
+            else:
+                front.extend(argv[i : i + 2])
+                i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return [*front, *rest]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -79,9 +136,9 @@ def main(argv: list[str] | None = None) -> None:
     paragraph.
     """
     try:
-        app(args=argv, prog_name="tm")
+        app(args=hoist_global_options(sys.argv[1:] if argv is None else argv), prog_name="tm")
     except TmError as exc:
-        fail(str(exc), exc.exit_code)
+        fail(exc, exc.exit_code)
     except sqlite3.Error as exc:
         # A SQLite error no store call turned into a TmError (a damaged page
         # met by a direct query): the same one-paragraph store error.
@@ -89,7 +146,7 @@ def main(argv: list[str] | None = None) -> None:
         from tm.store import store_error
 
         error = store_error(exc, opened_paths[-1] if opened_paths else None, "use")
-        fail(str(error), error.exit_code)
+        fail(error, error.exit_code)
     except KeyboardInterrupt:
         fail("Interrupted. Work committed so far is kept; run the command again to go on.", 130)
     except BrokenPipeError:

@@ -41,7 +41,7 @@ from tm.match import (
     quick_length,
 )
 from tm.migrations import FTS_DELETE_TRIGGER, FTS_INSERT_TRIGGER, FTS_UPDATE_TRIGGER
-from tm.models import Match, MatchKind, TranslationUnit
+from tm.models import Match, MatchKind, Origin, Status, TranslationUnit, origin_kind
 from tm.rows import unit_from_row
 from tm.store import Store, word_count
 
@@ -306,8 +306,23 @@ def _in_context(unit: TranslationUnit, prev: str | None, next_: str | None) -> b
 UNCONFIRMED_PENALTY = 5
 
 
+# An unconfirmed pair from `tm align --import` whose alignment was unsure
+# (confidence below the threshold) loses this much more.
+ALIGNED_DOUBT_PENALTY = 5
+ALIGNED_DOUBT_THRESHOLD = 0.5
+
+
 def _penalty(unit: TranslationUnit) -> int:
-    return 0 if unit.status.confirmed else UNCONFIRMED_PENALTY
+    if unit.status.confirmed:
+        return 0
+    if origin_kind(unit.origin) is Origin.ALIGNED:
+        confidence = dict(unit.props).get("x-align-confidence", "")
+        try:
+            if float(confidence) < ALIGNED_DOUBT_THRESHOLD:
+                return UNCONFIRMED_PENALTY + ALIGNED_DOUBT_PENALTY
+        except ValueError:
+            pass
+    return UNCONFIRMED_PENALTY
 
 
 def _newest_first(unit: TranslationUnit) -> tuple[str, int]:
@@ -358,9 +373,10 @@ def _lookup(
 
 
 def _order(matches: list[Match]) -> list[Match]:
-    # Best score first; among equal scores the most recently changed unit.
+    # Best score first; among equal scores an approved unit (a reviewer's
+    # word is the best memory), then the most recently changed unit.
     newest = sorted(matches, key=lambda m: _newest_first(m.unit), reverse=True)
-    return sorted(newest, key=lambda m: -m.score)
+    return sorted(newest, key=lambda m: (-m.score, m.unit.status is not Status.APPROVED))
 
 
 def lookup(

@@ -167,4 +167,33 @@ LEVERAGE_INDEX = Migration(
     ),
 )
 
-MIGRATIONS: list[Migration] = [CORE, LEVERAGE_INDEX]
+# Provenance and review (issue 11). A segment remembers the draft a machine or
+# the memory gave it (draft_target, draft_origin); confirming compares the
+# final text with it: unchanged keeps the draft's origin (accepted_unchanged),
+# changed becomes origin 'human' with origin_before and the post-editing
+# distance (tm.provenance). A reviewer's approval or send-back is recorded in
+# review_state ('approved' / 'rejected'), reviewed_by/at and review_note.
+# Existing MT/TM drafts are taken as their own drafts.
+PROVENANCE = Migration(
+    3,
+    "segment provenance (draft, origin before edit, edit distance) and review",
+    (
+        "ALTER TABLE segments ADD COLUMN draft_target TEXT",
+        "ALTER TABLE segments ADD COLUMN draft_origin TEXT",
+        "ALTER TABLE segments ADD COLUMN origin_before TEXT",
+        "ALTER TABLE segments ADD COLUMN edit_distance INTEGER",
+        "ALTER TABLE segments ADD COLUMN accepted_unchanged INTEGER",
+        "ALTER TABLE segments ADD COLUMN review_state TEXT",
+        "ALTER TABLE segments ADD COLUMN reviewed_by TEXT",
+        "ALTER TABLE segments ADD COLUMN reviewed_at TEXT",
+        "ALTER TABLE segments ADD COLUMN review_note TEXT",
+        # How many parts an over-long source was translated in, so that a
+        # draft from the cache carries the same mt-split flag as the first.
+        "ALTER TABLE mt_cache ADD COLUMN parts INTEGER NOT NULL DEFAULT 1",
+        """UPDATE segments SET draft_target = target, draft_origin = origin
+            WHERE status = 'draft' AND target IS NOT NULL AND origin IS NOT NULL
+              AND origin != 'human'""",
+    ),
+)
+
+MIGRATIONS: list[Migration] = [CORE, LEVERAGE_INDEX, PROVENANCE]

@@ -127,6 +127,18 @@ class Segment:
     flags: tuple[str, ...] = ()
     updated_at: str | None = None
     updated_by: str | None = None
+    # Provenance (tm.provenance): the draft a machine or the memory gave,
+    # and, once confirmed, what the translator did with it.
+    draft_target: str | None = None
+    draft_origin: str | None = None
+    origin_before: str | None = None
+    edit_distance: int | None = None
+    accepted_unchanged: bool | None = None
+    # Review: "approved" or "rejected" (sent back), by whom, when, and why.
+    review_state: str | None = None
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None
+    review_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 
-from tm.errors import ModelError
+from tm.errors import ModelError, UsageError
 from tm.mt_model import (
     DEFAULT_MODEL,
     MODEL_ENV,
@@ -232,8 +232,9 @@ def _load(ref: ModelRef, device: str) -> _Loaded:
         raise ModelError(
             f"Cannot load the MarianMT model {ref.model_id} from {ref.path}: "
             f"{_first_line(exc)}. The files are probably damaged or from an incompatible "
-            "version; download the model again with `tm model download`, or give --model "
-            "another checkpoint."
+            "version; download the model again with `tm model download`, or give {model} "
+            "another checkpoint.",
+            option="model",
         ) from exc
     if len(tokenizer) > model.config.vocab_size:
         raise ModelError(
@@ -255,7 +256,11 @@ def _first_line(exc: BaseException) -> str:
 def pick_device(device: str) -> str:
     """``auto`` → cuda when available, else cpu; checks an explicit choice."""
     if device not in DEVICES:
-        raise ModelError(f"Unknown device {device!r}: use one of {', '.join(DEVICES)}.")
+        raise UsageError(
+            f"Unknown device {device!r}",
+            action=f"Use one of {', '.join(DEVICES)}.",
+            option="device",
+        )
     if device == "cpu":
         return "cpu"
     import torch
@@ -264,8 +269,10 @@ def pick_device(device: str) -> str:
         return "cuda"
     if device == "cuda":
         raise ModelError(
-            "--device cuda was asked for, but this machine has no usable CUDA GPU (or "
-            "torch was built without CUDA). Use --device cpu or --device auto."
+            "{device=cuda} was asked for, but this machine has no usable CUDA GPU (or "
+            "torch was built without CUDA)",
+            action="Use {device=cpu} or {device=auto}.",
+            option="device",
         )
     return "cpu"
 
@@ -290,9 +297,11 @@ class MarianEngine:
         generation = loaded.model.generation_config
         default_beams = int(getattr(generation, "num_beams", None) or 1)
         if beams is not None and beams < 1:
-            raise ModelError(f"--beams must be 1 or more, not {beams}.")
+            raise UsageError(f"{{beams}} must be 1 or more, not {beams}", option="beams")
         if batch_size < 1:
-            raise ModelError(f"--batch-size must be 1 or more, not {batch_size}.")
+            raise UsageError(
+                f"{{batch_size}} must be 1 or more, not {batch_size}", option="batch_size"
+            )
         self._loaded = loaded
         self.ref = loaded.ref
         self.model_id = loaded.ref.model_id

@@ -77,13 +77,16 @@ def resolve_model(model: str | None = None) -> ModelRef:
         return ModelRef(path.resolve().name, path.resolve(), None, config)
     if path.exists():
         raise ModelError(
-            f"--model {name} is a file, not a model directory. Give the folder that "
-            "holds config.json, the weights and the tokenizer files."
+            f"{{model={name}}} is a file, not a model directory",
+            action="Give the folder that holds config.json, the weights and the tokenizer files.",
+            option="model",
         )
     if _looks_like_path(name):
         raise ModelError(
-            f"The model directory {name} does not exist. Give --model the folder of a "
-            f"MarianMT checkpoint, or a Hub id such as {DEFAULT_MODEL}."
+            f"The model directory {name} does not exist",
+            action="Give {model} the folder of a MarianMT checkpoint, or a Hub id such as "
+            f"{DEFAULT_MODEL}.",
+            option="model",
         )
     snapshot = _cached_snapshot(name)
     config = check_checkpoint(snapshot, model_id=name)
@@ -99,17 +102,19 @@ def _cached_snapshot(repo_id: str) -> Path:
         return Path(snapshot_download(repo_id, local_files_only=True))
     except HFValidationError as exc:
         raise ModelError(
-            f"{repo_id!r} is neither a model directory nor a valid Hugging Face model id. "
-            f"Give --model a folder, or an id such as {DEFAULT_MODEL}."
+            f"{repo_id!r} is neither a model directory nor a valid Hugging Face model id",
+            action=f"Give {{model}} a folder, or an id such as {DEFAULT_MODEL}.",
+            option="model",
         ) from exc
     except Exception as exc:  # every flavour of "not in the cache"
         raise ModelError(
-            f"The MT model {repo_id} is not on this machine (it is not in the Hugging Face "
-            "cache, and tm never downloads during a translation). Either run "
-            f"`tm model download {repo_id}` on a machine that reaches the Hugging Face Hub "
-            "(copy its cache folder here if this one is offline), or point --model (or "
-            "TM_MODEL) at a local MarianMT checkpoint directory. Use --no-mt to fill "
-            "from the translation memory only."
+            f"The MT model {repo_id} is not on this machine",
+            "it is not in the Hugging Face cache, and tm never downloads during a translation",
+            f"Either run `tm model download {repo_id}` on a machine that reaches the Hugging "
+            "Face Hub (copy its cache folder here if this one is offline), or point {model} "
+            "at a local MarianMT checkpoint directory. Use {no_mt} to fill from the "
+            "translation memory only.",
+            option="model",
         ) from exc
 
 
@@ -119,8 +124,10 @@ def check_checkpoint(path: Path, *, model_id: str | None = None) -> dict[str, An
     config_file = path / "config.json"
     if not config_file.is_file():
         raise ModelError(
-            f"{label} is not a MarianMT checkpoint: there is no config.json in {path}. "
-            "Give --model the folder written by save_pretrained (or `tm model download`)."
+            f"{label} is not a MarianMT checkpoint",
+            f"there is no config.json in {path}",
+            "Give {model} the folder written by save_pretrained (or `tm model download`).",
+            option="model",
         )
     try:
         config = json.loads(config_file.read_text(encoding="utf-8"))
@@ -135,7 +142,8 @@ def check_checkpoint(path: Path, *, model_id: str | None = None) -> dict[str, An
         kind = config.get("model_type") or "unknown"
         raise ModelError(
             f"{label} is a {kind!r} model, not MarianMT. tm translates with MarianMT "
-            f"checkpoints such as {DEFAULT_MODEL}; give --model one of those."
+            f"checkpoints such as {DEFAULT_MODEL}; give {{model}} one of those.",
+            option="model",
         )
     missing = [n for n in TOKENIZER_FILES if not (path / n).is_file()]
     if not any((path / n).is_file() for n in WEIGHT_FILES):

@@ -21,12 +21,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tm.leverage import lookup_many
 from tm.models import Match, MatchKind, Origin, Segment, Status
 from tm.mt import Translator, cache_key, normalize_source
 from tm.store import Store
 from tm.terms import load_glossary
+
+if TYPE_CHECKING:
+    from glossary import Glossary
 
 # Flags this module writes; a rerun replaces them instead of piling up.
 FLAG_PREFIXES = ("glossary:", "mt-split:")
@@ -126,6 +130,83 @@ def _merged_flags(old: Sequence[str], new: Sequence[str]) -> list[str]:
     return [*kept, *new]
 
 
+@dataclass(frozen=True, slots=True)
+class MtDraft:
+    """One source's MT draft, as both `tm translate` and the review UI store it."""
+
+    source: str
+    target: str
+    origin: str
+    flags: tuple[str, ...]
+    parts: int
+    cached: bool
+    repairs: int
+
+
+def mt_cache_keys(translator: Translator, normalized: Sequence[str]) -> dict[str, str]:
+    """The MT cache key of each normalised source for this engine and its settings."""
+    namespace, settings_key = translator.cache_namespace, translator.settings_key
+    return {text: cache_key(namespace, settings_key, text) for text in normalized}
+
+
+def draft_segments(
+    store: Store,
+    translator: Translator,
+    sources: Sequence[str],
+    *,
+    glossary: Glossary | None = None,
+) -> list[MtDraft]:
+    """MT drafts for these sources: the one drafting path of `tm translate` and the UI.
+
+    Each distinct normalised source is looked up in the MT cache (keyed by
+    the engine's cache namespace and generation settings) and otherwise
+    translated once, in one call to ``translator.translate_detailed``; new
+    non-empty outputs are cached. Each draft then has its place names
+    repaired from ``glossary`` (when given), and carries its flags: one per
+    repair, and ``mt-split:`` when the source was translated in parts. The
+    origin is the engine's ``mt:<model>@<revision>``. Segments are not
+    written: the caller stores the drafts (as drafts, with
+    ``draft=(target, origin)`` for provenance).
+    """
+    normalized = [normalize_source(s) for s in sources]
+    distinct = list(dict.fromkeys(normalized))
+    keys = mt_cache_keys(translator, distinct)
+    hits = store.mt_cache_get(list(keys.values()))
+    split = store.mt_cache_parts([k for k in keys.values() if k in hits])
+    outputs: dict[str, tuple[str, int, bool]] = {
+        text: (hits[key], split.get(key, 1), True) for text, key in keys.items() if key in hits
+    }
+    todo = [t for t in distinct if t not in outputs]
+    if todo:
+        fresh = translator.translate_detailed(todo)
+        for text, out in zip(todo, fresh, strict=True):
+            outputs[text] = (out.target, out.parts, False)
+        rows = [
+            (keys[t], t, outputs[t][0], translator.origin, translator.settings_key)
+            for t in todo
+            if outputs[t][0].strip()
+        ]
+        if rows:
+            split_parts = {keys[t]: outputs[t][1] for t in todo if outputs[t][1] > 1}
+            with store.atomic():
+                store.mt_cache_put(rows, split_parts)
+    drafts = []
+    for source, text in zip(sources, normalized, strict=True):
+        target, parts, cached = outputs[text]
+        flags: list[str] = []
+        repairs = 0
+        if parts > 1:
+            flags.append(f"mt-split: translated in {parts} parts (too long)")
+        if glossary is not None and target.strip():
+            target, found = glossary.repair(source, target)
+            flags.extend(r.describe() for r in found)
+            repairs = len(found)
+        drafts.append(
+            MtDraft(source, target, translator.origin, tuple(flags), parts, cached, repairs)
+        )
+    return drafts
+
+
 def translate_document(
     store: Store,
     document_id: int,
@@ -178,7 +259,12 @@ def translate_document(
                 continue
             tm_origin = Origin.TM_EXACT if exact else Origin.TM_FUZZY
             store.update_segment(
-                seg.id, target=target, status=Status.DRAFT, origin=str(tm_origin), match_score=score
+                seg.id,
+                target=target,
+                status=Status.DRAFT,
+                origin=str(tm_origin),
+                match_score=score,
+                draft=(target, str(tm_origin)),
             )
             if exact:
                 counts.tm += 1
@@ -191,74 +277,52 @@ def translate_document(
     if use_mt and remaining:
         assert translator is not None
         glossary = load_glossary(store) if settings.use_glossary else None
-        origin = getattr(translator, "origin", f"mt:{translator.model_id}")
-        namespace = getattr(translator, "cache_namespace", translator.model_id)
-        settings_key = getattr(translator, "settings_key", "")
         groups: dict[str, list[Segment]] = {}
         for seg in remaining:
             groups.setdefault(normalize_source(seg.source), []).append(seg)
-        keys = {text: cache_key(namespace, settings_key, text) for text in groups}
 
-        def store_drafts(results: dict[str, tuple[str, int]], *, cached: bool) -> None:
+        def store_drafts(texts: Sequence[str]) -> None:
             nonlocal done
-            # An empty output is no draft: the segment stays new, uncached.
-            empty = [text for text, (target, _) in results.items() if not target.strip()]
-            done += sum(len(groups[text]) for text in empty)
-            results = {text: out for text, out in results.items() if text not in empty}
+            segs = [s for t in texts for s in groups[t]]
+            drafts = draft_segments(store, translator, [s.source for s in segs], glossary=glossary)
             with store.atomic():
-                if not cached:
-                    store.mt_cache_put(
-                        (keys[text], text, target, origin, settings_key)
-                        for text, (target, _) in results.items()
+                still_open = _still_open(store, segs)
+                for seg, draft in zip(segs, drafts, strict=True):
+                    done += 1
+                    # An empty output is no draft: the segment stays new, uncached.
+                    if seg.id not in still_open or not draft.target.strip():
+                        continue
+                    if draft.parts > 1:
+                        counts.split.append(seg.position)
+                    counts.repairs += draft.repairs
+                    store.update_segment(
+                        seg.id,
+                        target=draft.target,
+                        status=Status.DRAFT,
+                        origin=draft.origin,
+                        flags=_merged_flags(seg.flags, draft.flags),
+                        draft=(draft.target, draft.origin),
                     )
-                still_open = _still_open(store, [s for t in results for s in groups[t]])
-                for text, (target, parts) in results.items():
-                    for seg in groups[text]:
-                        if seg.id not in still_open:
-                            done += 1
-                            continue
-                        draft, flags = target, []
-                        if parts > 1:
-                            flags.append(f"mt-split: translated in {parts} parts (too long)")
-                            counts.split.append(seg.position)
-                        if glossary is not None and draft:
-                            draft, repairs = glossary.repair(seg.source, draft)
-                            flags.extend(r.describe() for r in repairs)
-                            counts.repairs += len(repairs)
-                        store.update_segment(
-                            seg.id,
-                            target=draft,
-                            status=Status.DRAFT,
-                            origin=origin,
-                            flags=_merged_flags(seg.flags, flags),
-                        )
-                        done += 1
-                        if cached:
-                            counts.cache += 1
-                        else:
-                            counts.mt += 1
+                    if draft.cached:
+                        counts.cache += 1
+                    else:
+                        counts.mt += 1
             report()
 
-        # 2. The MT cache. Split segments are not cached as such, so a cached
-        # draft counts as one part.
+        # 2. The MT cache: every cached source at once, without the model.
+        keys = mt_cache_keys(translator, list(groups))
         hits = store.mt_cache_get(list(keys.values()))
-        cached = {text: (hits[key], 1) for text, key in keys.items() if key in hits}
+        cached = [text for text, key in keys.items() if key in hits]
         if cached:
-            store_drafts(cached, cached=True)
+            store_drafts(cached)
         # 3. MT for the rest, longest first, one commit per batch.
-        todo = sorted((t for t in groups if t not in cached), key=len, reverse=True)
+        todo = sorted((t for t in groups if keys[t] not in hits), key=len, reverse=True)
         size = max(settings.batch_size, 1)
         for start in range(0, len(todo), size):
             if should_stop is not None and should_stop():
                 interrupted = True
                 break
-            batch = todo[start : start + size]
-            detailed = getattr(translator, "translate_detailed", None)
-            if detailed is not None:
-                outputs = [(o.target, o.parts) for o in detailed(batch)]
-            else:
-                outputs = [(t, 1) for t in translator.translate(batch)]
-            store_drafts(dict(zip(batch, outputs, strict=True)), cached=False)
+            store_drafts(todo[start : start + size])
 
     left_new = sum(
         1 for s in store.segments(document_id) if s.target is None and not s.status.confirmed
@@ -277,5 +341,5 @@ def translate_document(
         generate_calls=getattr(translator, "generate_calls", 0) - calls_before,
         seconds=time.perf_counter() - started,
         interrupted=interrupted,
-        mt_origin=getattr(translator, "origin", None) if use_mt else None,
+        mt_origin=translator.origin if use_mt and translator is not None else None,
     )

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from tm.models import Segment
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -113,8 +115,17 @@ def check_segment(source: str, target: str | None, glossary: Any = None) -> list
     return issues
 
 
-def check_pairs(
-    pairs: Iterable[tuple[str, str | None]], glossary: Any = None
-) -> list[list[QaIssue]]:
-    """:func:`check_segment` over many (source, target) pairs."""
-    return [check_segment(source, target, glossary) for source, target in pairs]
+def check_document(
+    segments: Iterable[Segment], glossary: Any = None, *, include_new: bool = False
+) -> list[tuple[Segment, QaIssue]]:
+    """:func:`check_segment` over a document's segments: every (segment, issue) found.
+
+    Segments with no target yet are skipped unless ``include_new``. This is the
+    one QA loop: `tm qa` prints what it returns.
+    """
+    findings: list[tuple[Segment, QaIssue]] = []
+    for seg in segments:
+        if seg.target is None and not include_new:
+            continue
+        findings.extend((seg, issue) for issue in check_segment(seg.source, seg.target, glossary))
+    return findings

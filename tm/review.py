@@ -21,18 +21,23 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from tm.models import Document, Match, Segment, Status, origin_kind
+from tm.errors import InputError
+from tm.models import Document, Match, Origin, Segment, Status, origin_kind
+from tm.provenance import Provenance, provenance, short_origin
 from tm.store import Store, word_count
 from tm.timeutil import default_author, utc_now
 
-# What the status filter offers: a status name, or "todo" for every segment a
-# person has not confirmed yet.
+# What the status filter offers: a status name, "todo" for every segment a
+# person has not confirmed yet, "rejected" for those a reviewer sent back and
+# "unapproved" for translated segments not yet approved.
 NEEDS_WORK = "todo"
-FILTER_STATUSES = (NEEDS_WORK, *(s.value for s in Status))
+REJECTED = "rejected"
+UNAPPROVED = "unapproved"
+FILTER_STATUSES = (NEEDS_WORK, *(s.value for s in Status), REJECTED, UNAPPROVED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +55,11 @@ class SegmentFilter:
     def accepts(self, segment: Segment) -> bool:
         """Whether the segment passes the filter."""
         if self.statuses:
-            wanted = segment.status.value in self.statuses or (
-                NEEDS_WORK in self.statuses and not segment.status.confirmed
+            wanted = (
+                segment.status.value in self.statuses
+                or (NEEDS_WORK in self.statuses and not segment.status.confirmed)
+                or (REJECTED in self.statuses and segment.review_state == REJECTED)
+                or (UNAPPROVED in self.statuses and segment.status is Status.TRANSLATED)
             )
             if not wanted:
                 return False
@@ -100,11 +108,35 @@ class _Pending:
     origin: str | None = None
     match_score: int | None = None
     flags: tuple[str, ...] = field(default_factory=tuple)
+    # The text as inserted: the draft that the final text is compared with.
+    text: str | None = None
+
+    @property
+    def draft(self) -> tuple[str | None, str | None] | None:
+        """The (text, origin) to record as the segment's draft, if any."""
+        if self.text is None or not self.origin or origin_kind(self.origin) is Origin.HUMAN:
+            return None
+        return self.text, self.origin
+
+
+def _merged_flags(old: Iterable[str], new: Iterable[str]) -> list[str]:
+    """Flags after a new draft: the drafting flags (glossary, split) are the new one's."""
+    from tm.pipeline import FLAG_PREFIXES
+
+    return [*(f for f in old if not f.startswith(FLAG_PREFIXES)), *new]
 
 
 def match_label(segment: Segment) -> str:
-    """The origin column: ``MT``, ``TM 100%``, ``fuzzy 82%``, ``aligned``, ``human``."""
+    """The origin column: ``MT``, ``TM 100%``, ``fuzzy 82%``, ``aligned``, ``human``.
+
+    A target the translator changed from a draft shows the draft's kind and
+    the post-editing distance: ``MT→ed 35%``, ``fuzzy→ed 12%``.
+    """
     kind = origin_kind(segment.origin)
+    if kind is Origin.HUMAN and segment.origin_before:
+        before = short_origin(segment.origin_before) or "draft"
+        distance = segment.edit_distance
+        return f"{before}→ed {distance}%" if distance is not None else f"{before}→ed"
     if kind is None:
         return ""
     if kind.value == "mt":
@@ -248,15 +280,23 @@ class ReviewSession:
     # -- editing ------------------------------------------------------------------
 
     def note_inserted(
-        self, origin: str | None, match_score: int | None = None, *, index: int | None = None
+        self,
+        origin: str | None,
+        match_score: int | None = None,
+        *,
+        index: int | None = None,
+        text: str | None = None,
+        flags: tuple[str, ...] = (),
     ) -> None:
         """Record where the text just put in the editor came from (match, MT, source).
 
-        The next :meth:`keep_draft` or :meth:`confirm` of that segment stores
-        this origin instead of the segment's old one.
+        ``text`` is the inserted text: it becomes the segment's draft, which
+        the confirmed text is compared with (tm.provenance). The next
+        :meth:`keep_draft` or :meth:`confirm` of that segment stores this
+        origin (and ``flags``, for an MT draft) instead of the old ones.
         """
         seg = self.segments[self.index if index is None else index]
-        self._pending[seg.id] = _Pending(origin, match_score)
+        self._pending[seg.id] = _Pending(origin, match_score, tuple(flags), text)
 
     def _remember(self, segment: Segment) -> None:
         self._original.setdefault(segment.id, segment)
@@ -293,19 +333,36 @@ class ReviewSession:
             return None
         self._remember(seg)
         pending = self._pending.pop(seg.id, None)
+        draft = pending.draft if pending is not None else None
+        draft_text, draft_origin = draft or (stored.draft_target, stored.draft_origin)
+        flags = _merged_flags(stored.flags, pending.flags) if pending is not None else None
+        score = pending.match_score if pending is not None else stored.match_score
+        prov = None
         if not text.strip():
             status, origin, score = Status.NEW, None, None
-        elif pending is not None:
-            status, origin, score = Status.DRAFT, pending.origin, pending.match_score
         else:
-            status, origin, score = Status.DRAFT, stored.origin or "human", stored.match_score
+            status = Status.DRAFT
+            prov = provenance(draft_text, draft_origin, text)
+            if prov.accepted_unchanged:
+                origin, prov = draft_origin, None
+            elif prov.origin_before:
+                # An edited draft is the translator's text; the table says what it was.
+                origin, score = prov.origin, None
+            else:
+                prov = None
+                origin = (pending.origin if pending is not None else None) or (
+                    stored.origin or "human"
+                )
         self.store.update_segment(
             seg.id,
             target=text if text.strip() else None,
             status=status,
             origin=origin,
             match_score=score,
+            flags=flags,
             author=self.author,
+            draft=draft,
+            provenance=prov,
         )
         self._reload([seg.id])
         return self.segments[i]
@@ -321,15 +378,17 @@ class ReviewSession:
         pending = self._pending.pop(seg.id, None)
         with self.store.atomic():
             if pending is not None and pending.origin:
-                # Keep where the confirmed text came from (MT, a TM match) on
-                # the segment and hence on its unit.
+                # Record the inserted draft (MT, a TM match): the confirmation
+                # compares the text with it (tm.provenance).
                 self.store.update_segment(
                     seg.id,
                     target=text,
                     status=seg.status,
                     origin=pending.origin,
                     match_score=pending.match_score,
+                    flags=_merged_flags(seg.flags, pending.flags),
                     author=self.author,
+                    draft=pending.draft,
                 )
             repetitions = self.store.confirm_segment(
                 seg.id, text, status=status, author=self.author
@@ -340,6 +399,34 @@ class ReviewSession:
                 self._remember(self.segments[i])
         self._reload([seg.id, *repetitions])
         return ConfirmResult(self.segments[self.index], tuple(repetitions), self.next_unconfirmed())
+
+    # -- reviewing ---------------------------------------------------------------
+
+    def approve(self, index: int | None = None) -> Segment:
+        """The reviewer approves a confirmed segment (status ``approved``, name and date).
+
+        Raises :class:`~tm.errors.InputError` for a segment nobody has confirmed.
+        """
+        i = self.index if index is None else index
+        seg = self.store.get_segment(self.segments[i].id)
+        if not seg.status.confirmed:
+            raise InputError(
+                f"Segment {seg.position + 1} is not confirmed yet: only a translator's "
+                "confirmed text can be approved."
+            )
+        self._remember(self.segments[i])
+        self.store.approve_segments([seg.id], reviewer=self.author)
+        self._reload([seg.id])
+        return self.segments[i]
+
+    def send_back(self, note: str, index: int | None = None) -> Segment:
+        """The reviewer sends a segment back to the translator as a draft, with a note."""
+        i = self.index if index is None else index
+        seg = self.segments[i]
+        self._remember(seg)
+        self.store.send_back(seg.id, reviewer=self.author, note=note)
+        self._reload([seg.id])
+        return self.segments[i]
 
     def undo(self, index: int | None = None) -> Segment:
         """Put a segment back as it was when this session first loaded it.
@@ -360,7 +447,15 @@ class ReviewSession:
             status=original.status,
             origin=original.origin,
             match_score=original.match_score,
+            flags=original.flags,
             author=original.updated_by,
+            draft=(original.draft_target, original.draft_origin),
+            provenance=Provenance(
+                original.origin or "",
+                original.origin_before,
+                original.edit_distance,
+                original.accepted_unchanged,
+            ),
         )
         if seg.unit_id is not None and seg.unit_id != original.unit_id:
             self.store.withdraw_confirmation(seg.id, seg.unit_id, since=self._opened_at)
@@ -397,19 +492,6 @@ class ReviewSession:
     def with_target(self, index: int, target: str | None) -> Segment:
         """A copy of the segment showing ``target`` (for QA on the editor's text)."""
         return replace(self.segments[index], target=target)
-
-
-def repair_with_glossary(glossary: Any, source: str, draft: str) -> tuple[str, list[str]]:
-    """Apply the glossary's place-name repairs to an MT draft.
-
-    Returns the repaired draft and one line per repair. A glossary without
-    ``repair`` (or none at all) leaves the draft as it is.
-    """
-    repair: Callable[[str, str], tuple[str, list[Any]]] | None = getattr(glossary, "repair", None)
-    if repair is None:
-        return draft, []
-    fixed, repairs = repair(source, draft)
-    return fixed, [r.describe() for r in repairs]
 
 
 # -- for worker threads: each call opens its own connection ------------------------
@@ -483,3 +565,24 @@ def word_diff(current: str, other: str) -> list[tuple[str, str]]:
         if tag == "replace" and i2 - i1 > j2 - j1:
             pieces.append(("missing", " ".join(a[i1 + (j2 - j1) : i2])))
     return pieces
+
+
+def approve_document(store: Store, document: Document, *, reviewer: str) -> list[int]:
+    """Approve every translated segment of a document; returns the ids approved.
+
+    Refused (:class:`~tm.errors.InputError`, nothing written) while any
+    segment is unconfirmed: a reviewer signs off a whole translation. The
+    check and the approval run in one transaction.
+    """
+    from tm.delivery import unconfirmed
+
+    with store.atomic():
+        segments = store.segments(document.id)
+        left = unconfirmed(segments)
+        if left.total:
+            raise InputError(
+                f"Not approved: in {document.name}, {left.describe()}. Confirm them first "
+                f"(`tm review {document.name}`); approval covers a whole translation."
+            )
+        todo = [s.id for s in segments if s.status is Status.TRANSLATED]
+        return store.approve_segments(todo, reviewer=reviewer)

@@ -121,4 +121,15 @@ def segment_from_row(row: sqlite3.Row) -> Segment:
         flags=tuple(json.loads(row["flags"])),
         updated_at=row["updated_at"],
         updated_by=row["updated_by"],
+        draft_target=row["draft_target"],
+        draft_origin=row["draft_origin"],
+        origin_before=row["origin_before"],
+        edit_distance=row["edit_distance"],
+        accepted_unchanged=(
+            None if row["accepted_unchanged"] is None else bool(row["accepted_unchanged"])
+        ),
+        review_state=row["review_state"],
+        reviewed_by=row["reviewed_by"],
+        reviewed_at=row["reviewed_at"],
+        review_note=row["review_note"],
     )

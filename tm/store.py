@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,15 @@ from tm.models import (
     SegmentedText,
     Status,
     TranslationUnit,
+)
+from tm.provenance import (
+    PROP_REVIEW_DATE,
+    PROP_REVIEWER,
+    PROVENANCE_PROPS,
+    REVIEW_PROPS,
+    Provenance,
+    provenance,
+    provenance_props,
 )
 from tm.rows import (
     INSERT_UNIT,
@@ -67,6 +76,10 @@ def _busy_timeout() -> float:
         return float(os.environ.get("TM_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT_S))
     except ValueError:
         return DEFAULT_BUSY_TIMEOUT_S
+
+
+def _flag(value: bool | None) -> int | None:
+    return None if value is None else int(value)
 
 
 def word_count(text: str) -> int:
@@ -109,8 +122,10 @@ def store_error(exc: sqlite3.Error, path: str | os.PathLike[str] | None, doing: 
         )
     if code == _SQLITE_NOTADB:
         return NotAStoreError(
-            f"{path} is not a tm store ({message}). Point --db (or TM_DB) at a tm "
-            "store, or at a new file to start a new one."
+            f"{path} is not a tm store",
+            message,
+            "Point {db} at a tm store, or at a new file to start a new one.",
+            option="db",
         )
     if code == _SQLITE_READONLY:
         return StoreError(
@@ -174,25 +189,31 @@ class Store:
         self.read_only = read_only
         if self.path.is_dir():
             raise StoreError(
-                f"The store path {self.path} is a directory. Point --db (or TM_DB) "
-                "at a file, for example --db project.sqlite."
+                f"The store path {self.path} is a directory",
+                action="Point {db} at a file, for example {db=project.sqlite}.",
+                option="db",
             )
         exists = self.path.exists()
         if not exists and (read_only or not create):
             raise NotFoundError(
-                f"There is no store at {self.path} yet. Run the command in your project "
-                "folder, point --db (or TM_DB) at your store, or create one with "
-                "`tm import FILE`."
+                f"There is no store at {self.path} yet",
+                action="Run the command in your project folder, point {db} at your "
+                "store, or create one with `tm import FILE`.",
+                option="db",
             )
         if not exists and not self.path.parent.exists():
             raise StoreError(
-                f"Cannot create the store {self.path}: the folder {self.path.parent} "
-                "does not exist. Create it first or choose another --db path."
+                f"Cannot create the store {self.path}",
+                f"the folder {self.path.parent} does not exist",
+                "Create it first, or point {db} at another file.",
+                option="db",
             )
         if exists and not (self.path.is_file() and self._readable_header()):
             raise NotAStoreError(
-                f"{self.path} is not a tm store: it is not a SQLite database. Point --db "
-                "(or TM_DB) at a tm store, or at a new file to start a new one."
+                f"{self.path} is not a tm store",
+                "it is not a SQLite database",
+                "Point {db} at a tm store, or at a new file to start a new one.",
+                option="db",
             )
         if exists and not read_only and not writable(self.path):
             raise StoreError(
@@ -271,9 +292,11 @@ class Store:
         if app_id == 0 and self.schema_version == 0 and not tables and not self.read_only:
             return True  # an empty database: a new store
         raise NotAStoreError(
-            f"{self.path} is not a tm store: it is a SQLite database of another "
-            "application (or an empty one), and tm leaves it as it is. Point --db (or "
-            "TM_DB) at your tm store, or at a new file to start a new one."
+            f"{self.path} is not a tm store",
+            "it is a SQLite database of another application (or an empty one), and tm "
+            "leaves it as it is",
+            "Point {db} at your tm store, or at a new file to start a new one.",
+            option="db",
         )
 
     def _check_schema_read_only(self) -> None:
@@ -541,19 +564,56 @@ class Store:
         match_score: int | None = None,
         flags: Sequence[str] | None = None,
         author: str | None = None,
+        draft: tuple[str | None, str | None] | None = None,
+        provenance: Provenance | None = None,
     ) -> None:
-        """Set a segment's target and status (flags stay unless given)."""
+        """Set a segment's target and status (flags stay unless given).
+
+        ``draft`` (text, origin) records what a machine or the memory
+        suggested, for the provenance of the confirmation; it stays unless
+        given, except that a segment with no draft yet takes a non-human
+        draft written here as its draft. ``provenance`` sets the
+        origin-before-edit, the edit distance and accepted-unchanged, which
+        are cleared otherwise.
+        """
         now = utc_now()
+        p = provenance
         with self.atomic() as conn:
             conn.execute(
                 "UPDATE segments SET target = ?, status = ?, origin = ?, match_score = ?,"
-                " updated_at = ?, updated_by = ? WHERE id = ?",
-                (target, str(status), origin, match_score, now, author, segment_id),
+                " updated_at = ?, updated_by = ?, origin_before = ?, edit_distance = ?,"
+                " accepted_unchanged = ? WHERE id = ?",
+                (
+                    target,
+                    str(status),
+                    origin,
+                    match_score,
+                    now,
+                    author,
+                    p.origin_before if p else None,
+                    p.edit_distance if p else None,
+                    _flag(p.accepted_unchanged) if p else None,
+                    segment_id,
+                ),
             )
             if flags is not None:
                 conn.execute(
                     "UPDATE segments SET flags = ? WHERE id = ?",
                     (json.dumps(list(flags), ensure_ascii=False), segment_id),
+                )
+            if draft is not None:
+                conn.execute(
+                    "UPDATE segments SET draft_target = ?, draft_origin = ? WHERE id = ?",
+                    (*draft, segment_id),
+                )
+            else:
+                # A first machine, memory or aligned draft written without
+                # saying so is still the draft the confirmation is measured from.
+                conn.execute(
+                    "UPDATE segments SET draft_target = target, draft_origin = origin"
+                    " WHERE id = ? AND draft_target IS NULL AND status = 'draft'"
+                    " AND target IS NOT NULL AND origin IS NOT NULL AND origin != 'human'",
+                    (segment_id,),
                 )
             conn.execute(
                 "UPDATE documents SET updated_at = ? WHERE id = "
@@ -572,13 +632,18 @@ class Store:
         """Confirm a segment: write it and its translation unit at once.
 
         The unit records the author, the date and the context (previous and
-        next source segments). Unconfirmed repetitions of the same source in
-        the document get the same target as drafts; their ids are returned.
+        next source segments). The provenance is decided here
+        (:func:`tm.provenance.provenance`): the draft's origin when the text
+        is the draft unchanged, else ``human`` with the origin before edit and
+        the edit distance; the unit carries it as TMX props. Unconfirmed
+        repetitions of the same source in the document get the same target as
+        drafts; their ids are returned.
         """
         author = author or default_author()
         now = utc_now()
         with self.atomic() as conn:
             seg = self.get_segment(segment_id)
+            prov = provenance(seg.draft_target, seg.draft_origin, target)
             doc = self.get_document(seg.document_id)
             prev_row = conn.execute(
                 "SELECT source FROM segments WHERE document_id = ? AND position = ?",
@@ -591,6 +656,7 @@ class Store:
             unit_id = self._upsert_confirmed_unit(
                 seg,
                 target,
+                prov,
                 status=status,
                 author=author,
                 now=now,
@@ -600,8 +666,23 @@ class Store:
             )
             conn.execute(
                 "UPDATE segments SET target = ?, status = ?, unit_id = ?, updated_at = ?,"
-                " updated_by = ?, origin = COALESCE(origin, 'human') WHERE id = ?",
-                (target, str(status), unit_id, now, author, segment_id),
+                " updated_by = ?, origin = ?, origin_before = ?, edit_distance = ?,"
+                " accepted_unchanged = ?,"
+                " review_state = CASE WHEN review_state = 'approved' AND ? != 'approved'"
+                " THEN NULL ELSE review_state END WHERE id = ?",
+                (
+                    target,
+                    str(status),
+                    unit_id,
+                    now,
+                    author,
+                    prov.origin,
+                    prov.origin_before,
+                    prov.edit_distance,
+                    _flag(prov.accepted_unchanged),
+                    str(status),
+                    segment_id,
+                ),
             )
             repetitions = [
                 int(r[0])
@@ -613,7 +694,9 @@ class Store:
             ]
             conn.executemany(
                 "UPDATE segments SET target = ?, status = 'draft', origin = 'tm-exact',"
-                " match_score = 100, updated_at = ? WHERE id = ?",
+                " match_score = 100, updated_at = ?, draft_target = target,"
+                " draft_origin = 'tm-exact', origin_before = NULL, edit_distance = NULL,"
+                " accepted_unchanged = NULL WHERE id = ?",
                 ((target, now, rid) for rid in repetitions),
             )
             conn.execute("UPDATE documents SET updated_at = ? WHERE id = ?", (now, doc.id))
@@ -623,6 +706,7 @@ class Store:
         self,
         seg: Segment,
         target: str,
+        prov: Provenance,
         *,
         status: Status,
         author: str,
@@ -640,15 +724,34 @@ class Store:
                 (seg.source, target),
             ).fetchone()
             unit_id = int(row[0]) if row else None
-        if (
-            unit_id is not None
-            and conn.execute("SELECT 1 FROM units WHERE id = ?", (unit_id,)).fetchone()
-        ):
+        row = (
+            conn.execute("SELECT props FROM units WHERE id = ?", (unit_id,)).fetchone()
+            if unit_id is not None
+            else None
+        )
+        if unit_id is not None and row is not None:
+            kept = [
+                (k, v)
+                for k, v in json.loads(row[0])
+                if k not in PROVENANCE_PROPS and k not in REVIEW_PROPS
+            ]
+            props = [*kept, *provenance_props(prov)]
             conn.execute(
                 "UPDATE units SET target = ?, target_markup = NULL, changed_at = ?,"
                 " changed_by = ?, status = ?, context_prev = ?, context_next = ?,"
-                " document = ?, origin = COALESCE(origin, 'human') WHERE id = ?",
-                (target, now, author, str(status), context_prev, context_next, document, unit_id),
+                " document = ?, origin = ?, props = ? WHERE id = ?",
+                (
+                    target,
+                    now,
+                    author,
+                    str(status),
+                    context_prev,
+                    context_next,
+                    document,
+                    prov.origin,
+                    json.dumps(props, ensure_ascii=False),
+                    unit_id,
+                ),
             )
             return unit_id
         return self.add_unit(
@@ -659,13 +762,73 @@ class Store:
                 created_by=author,
                 changed_at=now,
                 changed_by=author,
-                origin=seg.origin or "human",
+                origin=prov.origin,
                 status=status,
                 context_prev=context_prev,
                 context_next=context_next,
                 document=document,
+                props=tuple(provenance_props(prov)),
             )
         )
+
+    def add_aligned_drafts(
+        self,
+        document_id: int,
+        drafts: Sequence[tuple[int, str | None, int | None, Sequence[str]]],
+        units: Sequence[tuple[int, bool, TranslationUnit]],
+    ) -> int:
+        """Store an alignment's targets on a document, in one transaction (`tm align --import`).
+
+        ``drafts`` are (position, target, confidence 0-100, flags): a target
+        becomes a draft with origin ``aligned`` and the confidence as its
+        match score; None leaves the segment new, with the flags. Segments
+        that already have a target or are confirmed are left alone. ``units``
+        are (position, link, unit): unconfirmed memory units to add for the
+        segments at those positions (skipped where the segment was left
+        alone); with ``link`` the segment points at its unit, so that
+        confirming the segment updates that unit. Returns how many segments
+        got a draft.
+        """
+        now = utc_now()
+        filled = 0
+        with self.atomic() as conn:
+            ids = {
+                int(pos): (int(sid), target, str(status))
+                for sid, pos, target, status in conn.execute(
+                    "SELECT id, position, target, status FROM segments WHERE document_id = ?",
+                    (document_id,),
+                )
+            }
+            free = {
+                pos for pos, (_, target, status) in ids.items() if not target and status == "new"
+            }
+            for position, target, score, flags in drafts:
+                if position not in free:
+                    continue
+                conn.execute(
+                    "UPDATE segments SET target = ?, status = ?, origin = ?, match_score = ?,"
+                    " flags = ?, updated_at = ? WHERE id = ?",
+                    (
+                        target,
+                        str(Status.DRAFT if target else Status.NEW),
+                        "aligned" if target else None,
+                        score if target else None,
+                        json.dumps(list(flags), ensure_ascii=False),
+                        now,
+                        ids[position][0],
+                    ),
+                )
+                filled += bool(target)
+            for position, link, unit in units:
+                if position not in free:
+                    continue
+                unit_id = self.add_unit(unit)
+                if link:
+                    conn.execute(
+                        "UPDATE segments SET unit_id = ? WHERE id = ?", (unit_id, ids[position][0])
+                    )
+            conn.execute("UPDATE documents SET updated_at = ? WHERE id = ?", (now, document_id))
+        return filled
 
     def withdraw_confirmation(self, segment_id: int, unit_id: int, *, since: str) -> bool:
         """Detach a unit that a confirmation wrote, and delete it if it is now unused.
@@ -687,6 +850,69 @@ class Store:
                 (unit_id, since, unit_id),
             )
             return cur.rowcount > 0
+
+    # -- review ------------------------------------------------------------------
+
+    def approve_segments(self, segment_ids: Sequence[int], *, reviewer: str) -> list[int]:
+        """A reviewer approves confirmed segments; returns the ids approved.
+
+        Only segments a person has confirmed can be approved (others are left
+        as they are). The segment and its memory unit get status
+        ``approved``; the reviewer and the date are recorded on both (the
+        unit as ``x-reviewer`` / ``x-review-date`` props).
+        """
+        now = utc_now()
+        done: list[int] = []
+        with self.atomic() as conn:
+            for sid in segment_ids:
+                seg = self.get_segment(sid)
+                if not seg.status.confirmed:
+                    continue
+                conn.execute(
+                    "UPDATE segments SET status = 'approved', review_state = 'approved',"
+                    " reviewed_by = ?, reviewed_at = ?, updated_at = ? WHERE id = ?",
+                    (reviewer, now, now, sid),
+                )
+                if seg.unit_id is not None:
+                    row = conn.execute(
+                        "SELECT props FROM units WHERE id = ?", (seg.unit_id,)
+                    ).fetchone()
+                    if row is not None:
+                        props = [(k, v) for k, v in json.loads(row[0]) if k not in REVIEW_PROPS]
+                        props += [(PROP_REVIEWER, reviewer), (PROP_REVIEW_DATE, now)]
+                        conn.execute(
+                            "UPDATE units SET status = 'approved', props = ? WHERE id = ?",
+                            (json.dumps(props, ensure_ascii=False), seg.unit_id),
+                        )
+                conn.execute(
+                    "UPDATE documents SET updated_at = ? WHERE id = ?", (now, seg.document_id)
+                )
+                done.append(sid)
+        return done
+
+    def send_back(self, segment_id: int, *, reviewer: str, note: str) -> None:
+        """A reviewer rejects a segment: it becomes a draft with the reviewer's note.
+
+        Its memory unit, unless another confirmed segment uses it, becomes a
+        draft too, so the rejected text is not offered as confirmed work.
+        """
+        now = utc_now()
+        with self.atomic() as conn:
+            seg = self.get_segment(segment_id)
+            conn.execute(
+                "UPDATE segments SET status = 'draft', review_state = 'rejected',"
+                " reviewed_by = ?, reviewed_at = ?, review_note = ?, updated_at = ?"
+                " WHERE id = ?",
+                (reviewer, now, note.strip() or None, now, segment_id),
+            )
+            if seg.unit_id is not None:
+                conn.execute(
+                    "UPDATE units SET status = 'draft' WHERE id = ? AND NOT EXISTS (SELECT 1"
+                    " FROM segments WHERE unit_id = ? AND id != ?"
+                    " AND status IN ('translated', 'approved'))",
+                    (seg.unit_id, seg.unit_id, segment_id),
+                )
+            conn.execute("UPDATE documents SET updated_at = ? WHERE id = ?", (now, seg.document_id))
 
     def rebuild_text(self, document_id: int, *, use_targets: bool = True) -> str:
         """The document's text: targets where there are any, else the source."""
@@ -759,12 +985,29 @@ class Store:
                 found[key] = target
         return found
 
-    def mt_cache_put(self, rows: Iterable[tuple[str, str, str, str, str]]) -> None:
-        """Store (key, source, target, model, settings) rows."""
+    def mt_cache_put(
+        self,
+        rows: Iterable[tuple[str, str, str, str, str]],
+        parts: Mapping[str, int] | None = None,
+    ) -> None:
+        """Store (key, source, target, model, settings) rows; ``parts`` by key if > 1."""
         now = utc_now()
+        split = parts or {}
         with self.atomic() as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO mt_cache (key, source, target, model, settings,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                ((*row, now) for row in rows),
+                " created_at, parts) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((*row, now, split.get(row[0], 1)) for row in rows),
             )
+
+    def mt_cache_parts(self, keys: Sequence[str]) -> dict[str, int]:
+        """The cached sources that were translated in more than one part, by key."""
+        found: dict[str, int] = {}
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for key, parts in self.conn.execute(
+                f"SELECT key, parts FROM mt_cache WHERE key IN ({marks}) AND parts > 1", chunk
+            ):
+                found[key] = int(parts)
+        return found

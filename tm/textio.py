@@ -16,8 +16,8 @@ from pathlib import Path
 from tm.errors import InputError
 
 _ENCODING_HINT = (
-    "If the file is in another encoding, name it with --encoding (for example "
-    "--encoding cp1252 or --encoding latin-1), or save it as UTF-8."
+    "If the file is in another encoding, name it with {encoding} (for example "
+    "{encoding=cp1252} or {encoding=latin-1}), or save it as UTF-8."
 )
 # Control characters other than tab, line feed, vertical tab, form feed,
 # carriage return and escape hardly ever occur in text; many of them mean
@@ -25,6 +25,9 @@ _ENCODING_HINT = (
 _CONTROL = frozenset(range(32)) - {9, 10, 11, 12, 13, 27}
 # Share of control characters above which a decoded file is taken as binary.
 _MAX_CONTROL_SHARE = 0.1
+# Text codecs that are not document encodings: "undefined" refuses every
+# byte; punycode and idna encode domain names.
+_NOT_DOCUMENT_CODECS = frozenset({"undefined", "punycode", "idna"})
 # How much of the start of a file is inspected for binary content.
 _SNIFF = 8192
 
@@ -88,10 +91,15 @@ def _decode_named(data: bytes, name: str, encoding: str) -> str:
     try:
         info = codecs.lookup(encoding)
     except LookupError:
+        info = None
+    if info is None or not info._is_text_encoding or info.name in _NOT_DOCUMENT_CODECS:
+        # Python also registers bytes-to-bytes transforms (hex, base64, zlib...)
+        # under codec names; they do not read text and must not be offered as if.
         raise InputError(
-            f"Cannot read {name}: {encoding!r} is not an encoding Python knows. Use a name such as "
-            "utf-8, utf-16, cp1252 or latin-1."
-        ) from None
+            f"Cannot read {name}: {encoding!r} is not a text encoding tm can read.",
+            action="Use a name such as utf-8, utf-16, cp1252 or latin-1.",
+            option="encoding",
+        )
     return _decode(data, name, info.name)
 
 
@@ -110,8 +118,9 @@ def _decode(data: bytes, name: str, encoding: str, skipped: int = 0) -> str:
         else:
             what = f"is not valid {encoding}"
         raise InputError(
-            f"{name} {what}: byte 0x{bad} at offset {skipped + error.start} cannot be decoded. "
-            + _ENCODING_HINT
+            f"{name} {what}: byte 0x{bad} at offset {skipped + error.start} cannot be decoded.",
+            action=_ENCODING_HINT,
+            option="encoding",
         ) from None
 
 
@@ -133,7 +142,7 @@ def _binary(name: str, nul: bool = False) -> InputError:
         why = "it holds NUL bytes"
         hint = (
             " If it is UTF-16 text without a byte-order mark, name the encoding, for "
-            "example --encoding utf-16-le."
+            "example {encoding=utf-16-le}."
         )
     else:
         why = "it holds many control characters"

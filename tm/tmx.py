@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tm.errors import TmError
+from tm.errors import UsageError
 from tm.leverage import bulk_index
 from tm.models import Document, Status, TranslationUnit
 from tm.rows import UNIT_COLUMN_COUNT, UNIT_COLUMNS, unit_from_row, unit_row
@@ -115,8 +115,10 @@ def import_tmx(
     number of units read after each chunk.
     """
     if on_conflict not in ON_CONFLICT:
-        raise TmError(
-            f"Unknown --on-conflict {on_conflict!r}: choose one of {', '.join(ON_CONFLICT)}."
+        raise UsageError(
+            f"Unknown {{on_conflict}} {on_conflict!r}",
+            action=f"Choose one of {', '.join(ON_CONFLICT)}.",
+            option="on_conflict",
         )
     started = time.perf_counter()
     reader = TmxReader(path)

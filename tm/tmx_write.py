@@ -10,7 +10,6 @@ are those of DESIGN.md, checked against OmegaT 3.6.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import sys
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import IO, Any
 from lxml import etree
 
 import tm
-from tm.atomicfile import output_error, temp_beside
+from tm.atomicfile import OutputFile, output_error
 from tm.errors import OutputError
 from tm.models import SOURCE_LANG, TARGET_LANG, Origin, Status, TranslationUnit, origin_kind
 from tm.timeutil import utc_now
@@ -79,7 +78,7 @@ class TmxWriter:
             self.target = Path(out)
         else:
             self._stream = out
-        self._tmp: Path | None = None
+        self._out: OutputFile | None = None
         self._fh: IO[bytes] | None = None
         self._stack = contextlib.ExitStack()
         self._xf: Any = None
@@ -91,7 +90,8 @@ class TmxWriter:
 
     def __enter__(self) -> TmxWriter:
         if self.target is not None:
-            self._fh = self._open_temp(self.target)
+            self._out = OutputFile(self.target, buffering=1 << 20)
+            self._fh = self._out.open()
         else:
             self._fh = self._stream
         try:
@@ -127,29 +127,23 @@ class TmxWriter:
             self._stack.close()
             assert self._fh is not None
             self._fh.flush()
-            if self.target is not None and self._tmp is not None:
-                os.fsync(self._fh.fileno())
-                self._fh.close()
-                os.replace(self._tmp, self.target)
-                self._tmp = None
+            if self._out is not None:
+                self._out.commit()
+                self._out = None
+        except OutputError:
+            self._abort()
+            raise
         except OSError as exc_:
             self._abort()
             raise self._output_error(exc_) from exc_
-
-    def _open_temp(self, target: Path) -> IO[bytes]:
-        fd, self._tmp = temp_beside(target)
-        return os.fdopen(fd, "wb", buffering=1 << 20)
 
     def _abort(self) -> None:
         """Throw the partial file away; any earlier file at the target stays."""
         with contextlib.suppress(Exception):
             self._stack.close()
-        if self._tmp is not None:
-            with contextlib.suppress(OSError):
-                assert self._fh is not None
-                self._fh.close()
-            self._tmp.unlink(missing_ok=True)
-            self._tmp = None
+        if self._out is not None:
+            self._out.abort()
+            self._out = None
 
     def _output_error(self, exc: OSError) -> OutputError:
         return output_error(self.target or "the TMX", exc)

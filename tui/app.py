@@ -16,11 +16,14 @@ from typing import Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 
+from tm.display import visible
 from tm.errors import ModelError, TmError
 from tm.models import Document
 from tm.review import ReviewSession
 from tm.store import Store
+from tui.errors import describe
 from tui.screens.picker import PickerScreen
 from tui.screens.review import ReviewScreen
 
@@ -80,6 +83,28 @@ class ReviewApp(App[None]):
         if theme:
             self.theme = theme
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification, the screens' too: plain text, control characters as symbols.
+
+        Messages carry document names, paths, terms and store errors: never
+        markup (a ``[/]`` in them is text), never raw escape sequences.
+        """
+        super().notify(
+            visible(message),
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
     def on_mount(self) -> None:
         if self.document is not None:
             self.open_document(self.document.id)
@@ -91,7 +116,7 @@ class ReviewApp(App[None]):
         try:
             session = ReviewSession.open(self.store, ref, author=self.author)
         except TmError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(describe(exc), severity="error")
             return
         if not session.segments:
             self.notify(f"{session.document.name} has no segments to review.", severity="warning")

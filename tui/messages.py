@@ -26,11 +26,14 @@ class MatchesFound(Message):
 class MachineTranslation(Message):
     """An MT draft for a segment."""
 
-    def __init__(self, segment_id: int, target: str, origin: str) -> None:
+    def __init__(
+        self, segment_id: int, target: str, origin: str, flags: tuple[str, ...] = ()
+    ) -> None:
         super().__init__()
         self.segment_id = segment_id
         self.target = target
         self.origin = origin
+        self.flags = flags
 
 
 class MachineTranslationFailed(Message):

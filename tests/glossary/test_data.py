@@ -1,10 +1,12 @@
-"""The built-in data: CLDR entries, curated entries, the seed article, load time."""
+"""The built-in data: CLDR entries, curated entries, the seed article.
+
+The load time is measured by bench/glossary_load.py, not asserted here.
+"""
 
 from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -121,19 +123,6 @@ def test_blockers_are_never_reported() -> None:
 
 def test_data_is_versioned() -> None:
     assert data_version() == "cldr-1+extras-1+curated-1"
-
-
-def test_loads_fast_in_a_fresh_process() -> None:
-    code = (
-        "import time; t = time.perf_counter(); from glossary import builtin_glossary; "
-        "builtin_glossary(); print(time.perf_counter() - t)"
-    )
-    started = time.perf_counter()
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    assert time.perf_counter() - started < 5
-    assert float(out.stdout) < 0.5
 
 
 def test_glossary_never_imports_textual_or_torch() -> None:

@@ -57,7 +57,11 @@ def test_import_docs_export_round_trip_is_byte_for_byte(tmp_path: Path, seed_pat
     assert entry["status"]["new"] == entry["segments"]
 
     out = tmp_path / "out.txt"
-    exported = run_tm("export", seed_path.name, "--format", "txt", "--out", str(out), cwd=tmp_path)
+    # Nothing is translated: the delivery gate needs --allow-unconfirmed.
+    exported = run_tm(
+        "export", seed_path.name, "--format", "txt", "--out", str(out), "--allow-unconfirmed",
+        cwd=tmp_path,
+    )  # fmt: skip
     assert exported.returncode == 0, exported.stderr
     assert out.read_bytes() == original
 
@@ -74,7 +78,8 @@ def test_export_rebuilds_crlf_tabs_and_bom_files(tmp_path: Path, raw: str) -> No
     src.write_bytes(raw.encode("utf-8"))
     assert run_tm("import", str(src), cwd=tmp_path).returncode == 0
     out = tmp_path / "out.txt"
-    assert run_tm("export", "in.txt", "--out", str(out), cwd=tmp_path).returncode == 0
+    exported = run_tm("export", "in.txt", "--out", str(out), "--allow-unconfirmed", cwd=tmp_path)
+    assert exported.returncode == 0
     assert out.read_bytes() == raw.removeprefix("\ufeff").encode("utf-8")
 
 
@@ -151,7 +156,10 @@ def test_corrupt_store_is_a_clear_error(tmp_path: Path) -> None:
 def test_export_failure_keeps_the_old_file(tmp_path: Path, seed_path: Path) -> None:
     run_tm("import", str(seed_path), cwd=tmp_path)
     (tmp_path / "out").mkdir()
-    result = run_tm("export", seed_path.name, "--out", str(tmp_path / "out"), cwd=tmp_path)
+    result = run_tm(
+        "export", seed_path.name, "--out", str(tmp_path / "out"), "--allow-unconfirmed",
+        cwd=tmp_path,
+    )  # fmt: skip
     assert_clean_error(result, "directory")
     assert list((tmp_path / "out").iterdir()) == []
 

@@ -89,7 +89,9 @@ def test_stdin_to_stdout_keeps_stdout_clean(
     env = model_env(tiny_model_dir, tmp_path)
     result = run_tm("translate", "-", cwd=tmp_path, env=env, stdin=article.read_bytes())
     assert result.returncode == 0, result.stderr
-    exported = run_tm("export", "1", "--format", "txt", "--out", "-", cwd=tmp_path)
+    exported = run_tm(
+        "export", "1", "--format", "txt", "--out", "-", "--allow-unconfirmed", cwd=tmp_path
+    )
     assert result.stdout == exported.stdout
     assert result.stdout.decode().count("\n") == ARTICLE.count("\n")
     assert b"from MT" not in result.stdout

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tm.models import Document, Status, TranslationUnit
-from tm.mt import load_engine
+from tm.mt import MtOutput, load_engine
 from tm.pipeline import TranslateSettings, translate_document
 from tm.segment import segment_text
 from tm.store import Store
@@ -212,9 +212,14 @@ class CopyTranslator:
 
     model_id = "copy"
     origin = "mt:copy"
+    cache_namespace = "copy"
+    settings_key = ""
 
     def translate(self, sources: Sequence[str]) -> list[str]:
         return list(sources)
+
+    def translate_detailed(self, sources: Sequence[str]) -> list[MtOutput]:
+        return [MtOutput(t) for t in self.translate(sources)]
 
 
 def test_mt_drafts_get_place_names_repaired(store: Store) -> None:
@@ -262,3 +267,70 @@ def test_empty_mt_output_leaves_the_segment_new_and_uncached(store: Store) -> No
     assert {s.status for s in store.segments(doc.id)} == {Status.NEW}
     assert summary.left_new == len(SOURCES)
     assert store.conn.execute("SELECT count(*) FROM mt_cache").fetchone()[0] == 0
+
+
+def test_reruns_replace_their_flags_instead_of_piling_them_up(store: Store) -> None:
+    """Issue 10 rule 6: a rerun's glossary/mt-split flags replace the last run's."""
+    doc = add(store, "Lavrov tiba di Moskow kemarin.\n")
+    (segment,) = store.segments(doc.id)
+    store.update_segment(
+        segment.id, target=None, status=Status.NEW, origin=None, flags=["qa: checked by hand"]
+    )
+    for _ in range(3):
+        translate_document(store, doc.id, CopyTranslator())
+        (segment,) = store.segments(doc.id)
+        # The translator clears the draft; the next run drafts it again.
+        store.update_segment(segment.id, target=None, status=Status.NEW, origin=None)
+    (segment,) = store.segments(doc.id)
+    assert segment.flags == ("qa: checked by hand", "glossary: Moskow → Moscow")
+
+
+def test_a_match_exactly_at_the_fuzzy_threshold_is_used(store: Store) -> None:
+    """Issue 10 rule 7: --fuzzy-threshold N takes a match scoring exactly N."""
+    from tm.leverage import lookup
+
+    source = "Maskapai nasional Aeroflot juga akan dijual."
+    store.add_unit(
+        TranslationUnit(
+            source="Maskapai nasional Aeroflot juga akan dijual besok.", target="Sold tomorrow."
+        )
+    )
+    (match,) = lookup(store, source, threshold=50, limit=1)
+    score = match.score
+    assert 50 < score < 100
+    doc = add(store, source + "\n")
+    over = translate_document(
+        store, doc.id, None, settings=TranslateSettings(use_mt=False, fuzzy_threshold=score + 1)
+    )
+    assert over.from_fuzzy == 0 and store.segments(doc.id)[0].status is Status.NEW
+    at = translate_document(
+        store, doc.id, None, settings=TranslateSettings(use_mt=False, fuzzy_threshold=score)
+    )
+    (segment,) = store.segments(doc.id)
+    assert at.from_fuzzy == 1
+    assert (segment.target, segment.origin, segment.match_score) == (
+        "Sold tomorrow.",
+        "tm-fuzzy",
+        score,
+    )
+    assert (segment.draft_target, segment.draft_origin) == ("Sold tomorrow.", "tm-fuzzy")
+
+
+def test_drafts_record_themselves_for_provenance(store: Store, engine) -> None:
+    doc = add(store)
+    run(store, doc, engine)
+    for seg in store.segments(doc.id):
+        assert (seg.draft_target, seg.draft_origin) == (seg.target, engine.origin)
+
+
+def test_a_split_draft_from_the_cache_keeps_its_flag(store: Store, engine) -> None:
+    from tests.tm.test_mt import LONG
+
+    doc = add(store, f"{LONG}\n")
+    run(store, doc, engine)
+    store.delete_document(doc.id)
+    doc = add(store, f"{LONG}\n")
+    summary = run(store, doc, engine)
+    assert (summary.from_cache, summary.split) == (1, (0,))
+    (segment,) = store.segments(doc.id)
+    assert any(f.startswith("mt-split:") for f in segment.flags)

@@ -104,7 +104,7 @@ def test_inserted_origin_is_kept(session: ReviewSession) -> None:
     seg = session.keep_draft("One")
     assert seg is not None and (seg.origin, seg.match_score) == ("tm-fuzzy", 82)
     session.go_to(1)
-    session.note_inserted("mt:tiny")
+    session.note_inserted("mt:tiny", text="Two tails.")
     result = session.confirm("Two tails.")
     assert result.segment.origin == "mt:tiny"
     (unit,) = session.store.find_exact_units("Dua ekor.")

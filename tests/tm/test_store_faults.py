@@ -228,7 +228,9 @@ def test_read_commands_work_on_a_read_only_mount(
         code, out, err = tm(capsys, "--db", db, "concordance", "banjir", "--format", "json")
         assert code == 0, err
         assert "Big floods in Jakarta." in out
-        code, _, err = tm(capsys, "--db", db, "export", "a.txt", "--out", str(out_txt))
+        code, _, err = tm(
+            capsys, "--db", db, "export", "a.txt", "--out", str(out_txt), "--allow-unconfirmed"
+        )
         assert code == 0, err
         assert out_txt.read_text() == "Floods in Jakarta. "
         code, _, err = tm(capsys, "--db", db, "import", str(out_txt))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tm.commands.common import error_message
 from tm.errors import InputError
 from tm.textio import decode_bytes, read_text
 
@@ -46,7 +47,8 @@ def _error(tmp_path: Path, data: bytes | None, encoding: str | None = None) -> s
         path.write_bytes(data)
     with pytest.raises(InputError) as caught:
         read_text(path, encoding)
-    message = str(caught.value)
+    # As the CLI words it: settings named as its flags (--encoding).
+    message = error_message(caught.value)
     assert "\n" not in message
     assert str(path) in message
     return message
@@ -151,3 +153,34 @@ def test_empty_standard_input_is_an_error() -> None:
         [sys.executable, "-c", script], input=b"", capture_output=True, check=True, cwd=REPO
     )
     assert result.stdout.decode().strip() == "standard input is empty: there is no text to segment."
+
+
+# Codecs Python knows that do not turn a document's bytes into its text:
+# bytes-to-bytes transforms, the codec that refuses everything, and the ones
+# for domain names. Each must be refused like an unknown name, never crash.
+NOT_TEXT_ENCODINGS = ["hex", "base64", "rot13", "zlib", "uu", "bz2", "quopri"]
+NOT_DOCUMENT_ENCODINGS = ["punycode", "undefined", "idna"]
+
+
+@pytest.mark.parametrize("encoding", NOT_TEXT_ENCODINGS + NOT_DOCUMENT_ENCODINGS)
+def test_codecs_that_are_not_text_encodings_are_refused_like_unknown_names(
+    tmp_path: Path, encoding: str
+) -> None:
+    message = _error(tmp_path, b"Halo dunia.\n", encoding)
+    assert f"{encoding!r} is not" in message and "cp1252" in message
+
+
+@pytest.mark.parametrize("encoding", NOT_TEXT_ENCODINGS + NOT_DOCUMENT_ENCODINGS)
+def test_cli_refuses_them_with_one_paragraph_and_exit_2(tmp_path: Path, encoding: str) -> None:
+    source = tmp_path / "artikel.txt"
+    source.write_bytes(b"Halo dunia. Apa kabar?\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "tm.cli", "segment", str(source), "--encoding", encoding],
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    stderr = result.stderr.decode()
+    assert result.returncode == 2, stderr
+    assert "Traceback" not in stderr
+    assert stderr.startswith("Error: ") and stderr.count("\n") == 1
+    assert f"{encoding!r}" in stderr

@@ -263,3 +263,97 @@ async def test_refresh_shows_another_windows_changes(make_app, seeded) -> None:
         assert editor(app).text == "From the other window."
         assert "2/" in panel_text(app, "#status")
         assert app.screen.session.segments[5].target == "Also from there."
+
+
+async def test_ui_draft_and_batch_draft_are_the_same(make_app, seeded, tiny_model_dir) -> None:
+    """One drafting path: the MT key and `tm translate` give the same origin, flags, cache."""
+    from tm.documents import import_document
+    from tm.mt import load_engine
+    from tm.pipeline import TranslateSettings, translate_document
+    from tui.app import load_mt
+
+    db, document = seeded
+    app = make_app(translator_factory=lambda: load_mt(str(tiny_model_dir)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert editor(app).text.strip()
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+    ui = segments_of(db, document.id)[0]
+    with Store(db) as store:
+        cache = store.conn.execute("SELECT key, target, model, settings FROM mt_cache").fetchall()
+        assert len(cache) == 1
+        # The same sentence in a document of its own, drafted by the batch path.
+        one = db.parent / "one.txt"
+        one.write_text(ui.source + "\n", encoding="utf-8")
+        batch_doc, _ = import_document(store, str(one))
+        engine = load_engine(str(tiny_model_dir), device="cpu", threads=1)
+        summary = translate_document(store, batch_doc.id, engine, settings=TranslateSettings())
+        (batch,) = store.segments(batch_doc.id)
+        assert (
+            store.conn.execute("SELECT key, target, model, settings FROM mt_cache").fetchall()
+            == cache
+        )
+    assert (summary.from_cache, summary.generate_calls) == (1, 0)
+    assert ui.origin is not None and ui.origin.startswith("mt:")
+    assert (batch.target, batch.origin, batch.flags) == (ui.target, ui.origin, ui.flags)
+    assert (batch.draft_target, batch.draft_origin) == (ui.draft_target, ui.draft_origin)
+
+
+async def test_reviewer_approves_and_sends_back(make_app, seeded) -> None:
+    db, document = seeded
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"Turkey promises", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("alt+a")  # segment 2 is not confirmed: refused
+        await settle(pilot)
+        assert any("not confirmed" in m for m in notifications(app))
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press("alt+a")
+        await settle(pilot)
+        first = segments_of(db, document.id)[0]
+        assert (first.status, first.reviewed_by) == (Status.APPROVED, "tester")
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert app.screen.session.index == 0
+        assert "Approved by tester" in str(editor(app).border_subtitle)
+        await pilot.press("f12")
+        await settle(pilot)
+        await pilot.press(*"Use the full title", "enter")
+        await settle(pilot)
+        back = segments_of(db, document.id)[0]
+        assert (back.status, back.review_state) == (Status.DRAFT, "rejected")
+        assert back.review_note == "Use the full title"
+        assert "Reviewer: Use the full title" in str(editor(app).border_subtitle)
+        table = app.screen.query_one(SegmentTable)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        await pilot.click("#status-rejected")
+        await pilot.click("#apply")
+        await settle(pilot)
+        assert table.row_count == 1
+
+
+async def test_table_shows_what_the_translator_did_with_a_draft(make_app, seeded) -> None:
+    db, document = seeded
+    with Store(db) as store:
+        seg = store.segments(document.id)[0]
+        draft = "Turkey promises to help Azerbaijan fight Armenia"
+        store.update_segment(
+            seg.id, target=draft, status=Status.DRAFT, origin="mt:x@1", draft=(draft, "mt:x@1")
+        )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor(app).replace_all("Turkey vows to help Azerbaijan fight Armenia")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        table = app.screen.query_one(SegmentTable)
+        lines = "\n".join(table.render_line(y).text for y in range(1, 4))
+        # One word of seven changed: 14%.
+        assert "MT→ed 14%" in lines

@@ -12,7 +12,7 @@ import pytest
 from textual import events
 from textual.widgets import Button, DataTable, Footer, OptionList
 
-from tests.tui.conftest import SIZE, SMALL, notifications, panel_text, settle
+from tests.tui.conftest import SIZE, SMALL, notifications, panel_text, settle, wait_for
 from tm.models import Status, TranslationUnit
 from tm.store import Store
 from tui.app import create_app
@@ -223,17 +223,13 @@ async def test_concordance_down_reaches_the_hits_and_inserts_with_a_space(make_a
 
 
 async def test_missing_model_notification_is_short_and_says_how_to_fix_it(make_app) -> None:
-    # The core's message (written for `tm translate`, naming --no-mt) filled
-    # fifteen lines of an 80x24 screen for eight seconds.
-    from tm.errors import ModelError
+    # The core's message (advice for `tm translate`, naming --no-mt) filled
+    # fifteen lines of an 80x24 screen for eight seconds. The UI words the
+    # core's structured error itself: what went wrong, and its own fix.
+    from tm.mt_model import resolve_model
 
     def no_model() -> None:
-        raise ModelError(
-            "The MT model Helsinki-NLP/opus-mt-id-en is not on this machine (it is not in the "
-            "Hugging Face cache, and tm never downloads during a translation). Either run "
-            "`tm model download` elsewhere, or point --model at a folder. Use --no-mt to fill "
-            "from the translation memory only."
-        )
+        resolve_model("Helsinki-NLP/opus-mt-id-en-not-downloaded")
 
     app = make_app(translator_factory=no_model)
     async with app.run_test(size=SMALL) as pilot:
@@ -241,7 +237,9 @@ async def test_missing_model_notification_is_short_and_says_how_to_fix_it(make_a
         await pilot.press("ctrl+t")
         await settle(pilot)
         message = notifications(app)[-1]
-        assert message.startswith("The MT model Helsinki-NLP/opus-mt-id-en is not on this machine.")
+        assert message.startswith(
+            "The MT model Helsinki-NLP/opus-mt-id-en-not-downloaded is not on this machine."
+        )
         assert "tm review --model DIR" in message
         assert "--no-mt" not in message
         assert len(message) < 200
@@ -275,7 +273,11 @@ async def test_typing_is_kept_as_a_draft_after_a_pause(make_app, seeded, monkeyp
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press(*"unfinished")
-        await pilot.pause(0.3)
+        await wait_for(
+            pilot,
+            lambda: segments_of(db, document.id)[0].target == "unfinished",
+            description="the typed text to be kept as a draft",
+        )
         first = segments_of(db, document.id)[0]
         assert (first.status, first.target) == (Status.DRAFT, "unfinished")
         assert "draft" in row_text(app.screen.query_one(SegmentTable), 0)

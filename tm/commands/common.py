@@ -9,9 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
+from rich.console import Console, RenderableType
+from rich.status import Status
+from rich.text import Text
 
 from tm.atomicfile import atomic_write_bytes
+from tm.display import json_visible, visible
+from tm.errors import TmError
 from tm.store import Store, default_db_path, writable
 
 
@@ -22,10 +26,82 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+class SafeConsole(Console):
+    """A console that never lets text drive the terminal.
+
+    Strings are never parsed as markup (a ``[/]`` in a phrase, a file name or
+    a glossary term is text), and control characters in them are shown as
+    symbols (:func:`tm.display.visible`), in messages, table cells and titles
+    alike. Styled output is built with :class:`rich.text.Text`
+    (:func:`tm.display.visible_text`).
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("markup", False)
+        super().__init__(**kwargs)
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        """Every string printed, or put in a table, passes here."""
+        return super().render_str(visible(text), **kwargs)
+
+    def status(self, status: RenderableType, **kwargs: Any) -> Status:
+        """A spinner line; Rich would parse a string status as markup."""
+        if isinstance(status, str):
+            status = Text(visible(status))
+        return super().status(status, **kwargs)
+
+
 # Progress, summaries and errors go to stderr so that stdout stays clean for
 # pipelines (`tm translate - < in.txt > out.txt`).
-console = Console()
-err_console = Console(stderr=True)
+console = SafeConsole()
+err_console = SafeConsole(stderr=True)
+
+
+def echo(line: str, *, tabs: bool = True) -> None:
+    """Print one line of text for people (a segment, a glossary row) to stdout.
+
+    Control characters in it are shown as symbols; with ``tabs=False`` a tab
+    is a field separator the caller added, and tabs inside fields must be
+    shown by the caller (:func:`tm.display.visible` with ``tabs=False``).
+    """
+    typer.echo(visible(line, newlines=False) if tabs else line)
+
+
+# How the CLI names the settings that errors refer to (tm.errors.SETTINGS).
+CLI_OPTIONS: dict[str, str] = {
+    "all": "--all",
+    "batch_size": "--batch-size",
+    "beams": "--beams",
+    "db": "--db (or TM_DB)",
+    "device": "--device",
+    "encoding": "--encoding",
+    "format": "--format",
+    "model": "--model (or TM_MODEL)",
+    "no_mt": "--no-mt",
+    "on_conflict": "--on-conflict",
+    "out": "--out",
+}
+
+
+def cli_wording(name: str, value: str | None) -> str:
+    """A setting as the command line spells it: ``--beams``, ``--device cpu``."""
+    flag = CLI_OPTIONS[name]
+    if value is None:
+        return flag
+    return f"{flag.split(' (')[0]} {value}"
+
+
+def error_message(exc: TmError) -> str:
+    """A user error, worded for the command line."""
+    return exc.message(cli_wording)
+
+
+def print_error(message: str | TmError) -> None:
+    """Print a user error as one paragraph on stderr, ``Error: ...``."""
+    if isinstance(message, TmError):
+        message = error_message(message)
+    sys.stderr.write(f"Error: {visible(message, newlines=False)}\n")
+    sys.stderr.flush()
 
 
 def db_path(ctx: typer.Context) -> Path:
@@ -82,8 +158,14 @@ def open_store(
 
 
 def print_json(data: Any) -> None:
-    """Write JSON for scripts to stdout."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """Write JSON for scripts to stdout.
+
+    JSON is data: strings are exactly what the store holds. Characters that
+    could drive a terminal are written as ``\\uXXXX`` escapes (json.dumps
+    does it for C0 controls; :func:`tm.display.json_visible` for DEL, C1 and
+    bidi controls), which parse to the same strings.
+    """
+    sys.stdout.write(json_visible(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
 
 
 def write_output(path: str, text: str, *, encoding: str = "utf-8") -> None:

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
-import hashlib
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
+from tm import documents as core_documents
 from tm.commands.common import (
     OutputFormat,
     console,
+    echo,
     err_console,
     open_store,
     print_json,
     write_output,
 )
-from tm.errors import InputError, TmError
-from tm.models import Document, SegmentedText, Status
-from tm.store import Store
+from tm.delivery import plural, unconfirmed
+from tm.display import visible, visible_text
+from tm.documents import import_document
+from tm.errors import InputError, TmError, UsageError
+from tm.models import SegmentedText, Status
+
+__all__ = ["import_document", "load_text", "register"]
 
 DOCUMENT_SUFFIXES = {".txt", ".md", ".text", ""}
 MEMORY_SUFFIXES = {".tmx"}
@@ -52,31 +58,8 @@ EncodingOption = Annotated[
 
 def load_text(file: str, encoding: str | None) -> tuple[str, SegmentedText, str]:
     """Read and segment a file (``-`` is stdin); returns text, segments, sha256."""
-    from tm.segment import segment_text
-    from tm.textio import read_text
-
-    text = read_text(file, encoding)
-    segmented = segment_text(text)
-    if not segmented.spans:
-        raise InputError(
-            f"{file} holds no text to translate (only whitespace). Check that you gave "
-            "the right file."
-        )
-    return text, segmented, hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def import_document(store: Store, file: str, encoding: str | None = None) -> tuple[Document, bool]:
-    """Import a text file as a document, reusing one with identical content.
-
-    Returns the document and whether it was newly created.
-    """
-    _, segmented, sha = load_text(file, encoding)
-    existing = store.find_document_by_sha(sha)
-    if existing is not None:
-        return existing, False
-    name = "stdin" if file == "-" else Path(file).name
-    path = None if file == "-" else str(Path(file).resolve())
-    return store.add_document(name, segmented, path=path, sha256=sha), True
+    loaded = core_documents.load_text(file, encoding)
+    return loaded.text, loaded.segmented, loaded.sha256
 
 
 def register(app: typer.Typer) -> None:
@@ -105,7 +88,7 @@ def segment(
         )
         return
     for span in segmented.spans:
-        typer.echo(span.source)
+        echo(span.source)
 
 
 def import_files(
@@ -135,14 +118,23 @@ def import_files(
             )
         document, created = import_document(store, file, encoding)
         count = len(store.segments(document.id))
+        name = visible_text(document.name, "bold")
         if created:
             err_console.print(
-                f"Imported [bold]{document.name}[/] as document {document.id}: {count} segments."
+                Text.assemble(
+                    "Imported ",
+                    name,
+                    f" as document {document.id}: {plural(count, 'segment')}.",
+                )
             )
         else:
             err_console.print(
-                f"{file} is already in the store as document {document.id} "
-                f"([bold]{document.name}[/]); nothing was added."
+                Text.assemble(
+                    visible(file),
+                    f" is already in the store as document {document.id} (",
+                    name,
+                    "); nothing was added.",
+                )
             )
 
 
@@ -154,6 +146,7 @@ def docs(
 ) -> None:
     """List the documents in the store with their progress."""
     from rich.table import Table
+    from rich.text import Text
 
     from tm.commands.common import db_path
 
@@ -167,6 +160,7 @@ def docs(
         return
     store = open_store(ctx)
     rows = store.list_documents()
+    left = {p.document.id: unconfirmed(store.segments(p.document.id)) for p in rows}
     if fmt is OutputFormat.json:
         print_json(
             [
@@ -179,6 +173,8 @@ def docs(
                     "confirmed": p.confirmed,
                     "confirmed_words": p.confirmed_words,
                     "status": {s.value: p.by_status.get(s.value, 0) for s in Status},
+                    "deliverable": left[p.document.id].total == 0,
+                    "unconfirmed": left[p.document.id].counts,
                     "updated_at": p.document.updated_at,
                 }
                 for p in rows
@@ -196,15 +192,18 @@ def docs(
     for status in Status:
         table.add_column(status.value, justify="right")
     table.add_column("done", justify="right")
+    table.add_column("deliverable")
     for p in rows:
         share = p.confirmed / p.segments if p.segments else 0.0
+        todo = left[p.document.id].total
         table.add_row(
             str(p.document.id),
-            p.document.name,
+            visible_text(p.document.name),
             str(p.segments),
             str(p.words),
             *(str(p.by_status.get(s.value, 0)) for s in Status),
             f"{share:.0%}",
+            "yes" if not todo else f"no ({todo})",
         )
     console.print(table)
 
@@ -219,17 +218,47 @@ def export(
     ),
     status: Annotated[
         list[Status] | None,
-        typer.Option("--status", help="TMX: statuses to export (repeatable)."),
+        typer.Option(
+            "--status", help="TMX and TSV: only segments with these statuses (repeatable)."
+        ),
     ] = None,
     include_mt: Annotated[
         bool, typer.Option("--include-mt", help="TMX: add drafts, marked as machine output.")
     ] = False,
+    allow_unconfirmed: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unconfirmed",
+            help="txt/tsv: write even though some segments are not confirmed (with a warning).",
+        ),
+    ] = False,
 ) -> None:
-    """Export a document as translated text or TSV, or the memory as TMX."""
+    """Export a document as translated text or TSV, or the memory as TMX.
+
+    A text export is the deliverable: it is refused while any segment it
+    would hold is unconfirmed, unless --allow-unconfirmed is given.
+    """
     if (doc is None) == (not all_docs):
-        raise TmError("Name one document (its id or name), or pass --all, but not both.")
+        raise UsageError("Name one document (its id or name), or pass --all, but not both.")
     if fmt is not ExportFormat.tmx and all_docs:
-        raise TmError("--all works with --format tmx only. Export documents as text one at a time.")
+        raise UsageError(
+            "--all works with --format tmx only. Export documents as text one at a time."
+        )
+    if fmt is ExportFormat.tmx and allow_unconfirmed:
+        raise UsageError(
+            "--allow-unconfirmed is for text exports (txt, tsv). A TMX export writes confirmed "
+            "units; add --include-mt to add the drafts, marked as such."
+        )
+    if fmt is not ExportFormat.tmx and include_mt:
+        raise UsageError(
+            f"--include-mt is for TMX exports. A {fmt.value} export includes drafts only with "
+            "--allow-unconfirmed."
+        )
+    if fmt is ExportFormat.txt and status:
+        raise UsageError(
+            "--status does not apply to --format txt: a text export is the whole document, "
+            "every segment in its place. Use --format tsv to export segments by status."
+        )
     store = open_store(ctx, must_exist=True)
     if fmt is ExportFormat.tmx:
         from tm.commands import tmx as tmx_commands
@@ -241,16 +270,41 @@ def export(
         return
     assert doc is not None  # --all without tmx was refused above
     document = store.get_document(doc)
+    segments = store.segments(document.id)
+    if status:
+        segments = [s for s in segments if s.status in status]
+    left = unconfirmed(segments)
+    if left.total and not allow_unconfirmed:
+        raise TmError(
+            f"Not exported: in {document.name}, {left.describe()}. A {fmt.value} export is "
+            f"what you deliver, so it holds confirmed work only. Confirm them "
+            f"(`tm review {document.name}`), or pass --allow-unconfirmed to write them as "
+            "they are."
+        )
     if fmt is ExportFormat.txt:
         write_output(out, store.rebuild_text(document.id))
     else:
         lines = ["position\tsource\ttarget\tstatus\torigin"]
-        for seg in store.segments(document.id):
+        for seg in segments:
             cells = [str(seg.position + 1), seg.source, seg.target or "", seg.status, seg.origin]
             lines.append("\t".join(_tsv_cell(c) for c in cells))
         write_output(out, "\n".join(lines) + "\n")
+    if left.total:
+        what = "new segments stay in Indonesian; drafts are unreviewed"
+        err_console.print(
+            f"Warning: {document.name} was written with unconfirmed work: {left.describe()}"
+            f" ({what}).",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
     if out != "-":
-        err_console.print(f"Wrote {document.name} as {fmt.value} to {out}.")
+        err_console.print(
+            f"Wrote {document.name} as {fmt.value} to {out}.",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 def _tsv_cell(value: str | None) -> str:

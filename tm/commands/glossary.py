@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tm.commands.common import OutputFormat, err_console, open_store, print_json, write_output
+from tm.commands.common import (
+    OutputFormat,
+    echo,
+    err_console,
+    open_store,
+    print_json,
+    write_output,
+)
+from tm.display import visible
 from tm.errors import InputError
 
 if TYPE_CHECKING:
@@ -73,10 +81,13 @@ def register(app: typer.Typer) -> None:
         for e in entries:
             extra = ", ".join((*e.target_variants, *e.adjectives))
             flags = " [check-only]" if e.check_only else ""
-            typer.echo(
-                f"{' / '.join(e.source_forms)}\t{e.target}"
-                f"{f' ({extra})' if extra else ''}\t{e.type}\t{e.origin}{flags}"
+            fields = (
+                " / ".join(e.source_forms),
+                f"{e.target}{f' ({extra})' if extra else ''}",
+                e.type,
+                f"{e.origin}{flags}",
             )
+            echo("\t".join(visible(f, tabs=False) for f in fields), tabs=False)
         err_console.print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
 
     @glossary_app.command("add")
@@ -244,7 +255,8 @@ def register(app: typer.Typer) -> None:
                 verdict = f"FLAGGED: left untranslated ({c.untranslated})"
             else:
                 verdict = "FLAGGED: not in the English"
-            typer.echo(f"{n}\t{c.hit.surface}\t{c.expected}\t{verdict}")
+            fields = (str(n), c.hit.surface, c.expected, verdict)
+            echo("\t".join(visible(f, tabs=False) for f in fields), tabs=False)
         typer.echo(f"hits: {len(rows)}, agreed: {agreed}, flagged: {len(rows) - agreed}")
 
 

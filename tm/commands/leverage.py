@@ -125,7 +125,8 @@ def register(app: typer.Typer) -> None:
             console.print(f"No unit in the memory has {text!r} in its {side}.")
             return
         from rich.table import Table
-        from rich.text import Text
+
+        from tm.display import visible_text
 
         table = Table(title=f"{len(hits)} unit(s) with {text!r}")
         table.add_column("#", justify="right")
@@ -133,13 +134,11 @@ def register(app: typer.Typer) -> None:
         table.add_column("Target (en)")
         table.add_column("Changed")
         for hit in hits:
-            source, english = Text(hit.unit.source), Text(hit.unit.target)
-            for start, end in hit.spans:
-                (english if target else source).stylize("bold reverse", start, end)
+            spans = [(start, end, "bold reverse") for start, end in hit.spans]
             table.add_row(
                 str(hit.unit.id),
-                source,
-                english,
+                visible_text(hit.unit.source, spans=() if target else spans),
+                visible_text(hit.unit.target, spans=spans if target else ()),
                 hit.unit.changed_at or hit.unit.created_at or "",
             )
         console.print(table)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tm.commands.common import OutputFormat, console, open_store, print_json
+from tm.delivery import plural
 from tm.store import Store
 
 if TYPE_CHECKING:
@@ -29,17 +30,13 @@ def qa(
     ] = False,
 ) -> None:
     """Check a document's targets: glossary terms, numbers, brackets, empty or copied."""
-    from tm.qa import check_segment
+    from tm.qa import check_document
 
     store = open_store(ctx, must_exist=True)
     document = store.get_document(doc)
-    glossary = _glossary(store)
-    findings = []
-    for seg in store.segments(document.id):
-        if seg.target is None and not include_new:
-            continue
-        for issue in check_segment(seg.source, seg.target, glossary):
-            findings.append((seg, issue))
+    findings = check_document(
+        store.segments(document.id), _glossary(store), include_new=include_new
+    )
     if fmt is OutputFormat.json:
         print_json(
             [
@@ -58,6 +55,8 @@ def qa(
         return
     from rich.table import Table
 
+    from tm.display import visible_text
+
     table = Table(title=f"QA: {document.name}")
     table.add_column("#", justify="right")
     table.add_column("check")
@@ -66,10 +65,14 @@ def qa(
     for seg, issue in findings:
         style = "red" if issue.severity == "error" else "yellow"
         table.add_row(
-            str(seg.position + 1), f"[{style}]{issue.code}[/]", issue.message, seg.target or ""
+            str(seg.position + 1),
+            visible_text(issue.code, style),
+            visible_text(issue.message),
+            visible_text(seg.target or ""),
         )
     console.print(table)
-    console.print(f"{len(findings)} issue(s) in {len({s.id for s, _ in findings})} segment(s).")
+    flagged = len({s.id for s, _ in findings})
+    console.print(f"{plural(len(findings), 'issue')} in {plural(flagged, 'segment')}.")
 
 
 def _glossary(store: Store) -> Glossary:

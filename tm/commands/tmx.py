@@ -15,8 +15,10 @@ from tm.store import Store
 
 def import_memory(store: Store, path: Path, on_conflict: str) -> None:
     """Merge a TMX into the memory and report the counts on stderr."""
+    from rich.markup import escape
     from rich.progress import BarColumn, Progress, TextColumn
 
+    from tm.display import visible
     from tm.tmx import import_tmx
 
     size = path.stat().st_size if path.is_file() else 0
@@ -28,7 +30,7 @@ def import_memory(store: Store, path: Path, on_conflict: str) -> None:
         transient=True,
         disable=size < 5_000_000,
     ) as progress:
-        task = progress.add_task(path.name, total=None, units=0)
+        task = progress.add_task(escape(visible(path.name)), total=None, units=0)
         report = import_tmx(
             store,
             path,
@@ -36,7 +38,7 @@ def import_memory(store: Store, path: Path, on_conflict: str) -> None:
             progress=lambda units: progress.update(task, units=units),
         )
     err_console.print(
-        f"Imported [bold]{path}[/] into the memory in {report.seconds:.1f} s: "
+        f"Imported {path} into the memory in {report.seconds:.1f} s: "
         f"{report.added:,} units added, {report.updated:,} updated, "
         f"{report.duplicates:,} duplicates, "
         f"{report.skipped_other_languages:,} skipped for another language pair, "

@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tm.commands.common import err_console, open_store, write_output
-from tm.commands.documents import EncodingOption, load_text
+from tm.commands.common import db_path, err_console, open_store, write_output
+from tm.commands.documents import EncodingOption
+from tm.delivery import plural
+from tm.documents import import_loaded, load_text
+from tm.store import Store
 
 if TYPE_CHECKING:
     from tm.pipeline import TranslateSummary
-    from tm.store import Store
 
 INTERRUPTED_EXIT = 130
 
@@ -153,25 +155,30 @@ def translate(
     from tm.pipeline import TranslateSettings, translate_document
 
     started = time.perf_counter()
+    loaded = load_text(file, encoding)
     translator = None
-    if not no_mt:
+    if not no_mt and _has_work(db_path(ctx), loaded.sha256):
         # Everything about the model is checked before the file is even read.
         from tm.mt import load_engine, resolve_model
 
         ref = resolve_model(model)
         with err_console.status(f"Loading {ref.model_id}...", spinner="dots"):
             translator = load_engine(ref, device=device.value, beams=beams, batch_size=batch_size)
-    _, segmented, sha = load_text(file, encoding)
     store = open_store(ctx)
-    # Look-up and insert in one write transaction: two runs started together
-    # on the same file must share one document, not make two.
-    with store.atomic():
-        document = store.find_document_by_sha(sha)
-        created = document is None
-        if document is None:
-            name = "stdin" if file == "-" else Path(file).name
-            path = None if file == "-" else str(Path(file).resolve())
-            document = store.add_document(name, segmented, path=path, sha256=sha)
+    # One transaction: two runs started together on the same file share one document.
+    imported = import_loaded(store, file, loaded)
+    document, created = imported.document, imported.created
+    wanted = "stdin" if file == "-" else Path(file).name
+    if created and document.name != wanted:
+        # `tm translate -` run twice on different texts: say which document this is.
+        err_console.print(
+            f"Added {'the text from stdin' if file == '-' else file} as a new document "
+            f"{document.id}, named {document.name!r} ({wanted!r} is another document; "
+            "`tm docs` lists them).",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
     if not created:
         err_console.print(
             f"{'stdin' if file == '-' else file} was imported before as document "
@@ -212,6 +219,17 @@ def translate(
         _write_tmx(store, document.id, tmx)
 
 
+def _has_work(path: Path, sha256: str) -> bool:
+    """Whether the file still has segments to draft (else the model is not loaded)."""
+    if not path.exists():
+        return True
+    with Store(path) as store:
+        document = store.find_document_by_sha(sha256)
+        if document is None:
+            return True
+        return any(s.target is None and not s.status.confirmed for s in store.segments(document.id))
+
+
 def _write_tmx(store: Store, document_id: int, path: Path) -> None:
     from tm.models import Status
     from tm.tmx import export_tmx
@@ -237,26 +255,31 @@ def _print_summary(store: Store, summary: TranslateSummary, seconds: float) -> N
     if summary.from_fuzzy:
         parts.insert(1, f"{summary.from_fuzzy} from fuzzy matches")
     lines = [
-        f"{name}: {summary.segments} segments. This run: {', '.join(parts)}; "
+        f"{name}: {plural(summary.segments, 'segment')}. This run: {', '.join(parts)}; "
         f"{summary.skipped} already had a target; {summary.left_new} left untranslated."
     ]
     if summary.split:
         shown = ", ".join(str(p + 1) for p in summary.split[:20])
         more = f" and {len(summary.split) - 20} more" if len(summary.split) > 20 else ""
         lines.append(
-            f"{len(summary.split)} segment(s) were longer than the model's limit and were "
-            f"translated in parts; check them: {shown}{more}."
+            f"{plural(len(summary.split), 'segment')} "
+            f"{'was' if len(summary.split) == 1 else 'were'} longer than the model's limit "
+            f"and translated in parts; check {'it' if len(summary.split) == 1 else 'them'}: "
+            f"{shown}{more}."
         )
     if summary.glossary_repairs:
-        lines.append(f"{summary.glossary_repairs} place name(s) repaired from the glossary.")
+        lines.append(
+            f"{plural(summary.glossary_repairs, 'place name')} repaired from the glossary."
+        )
     mt_rate = ""
     if summary.from_mt and summary.seconds > 0:
         mt_rate = f", {summary.filled / summary.seconds:.1f} segments/s"
     lines.append(f"Time: {seconds:.1f} s{mt_rate}.")
     if summary.interrupted:
         lines.append(
-            f"Stopped early: {summary.left_new} segment(s) still to do. Everything above is "
-            "saved (no output file was written); run the same command again to go on."
+            f"Stopped early: {plural(summary.left_new, 'segment')} still to do. "
+            "Everything above is saved (no output file was written); "
+            "run the same command again to go on."
         )
     elif summary.left_new and summary.mt_origin is None:
         lines.append("Segments without a memory match stay new (--no-mt).")

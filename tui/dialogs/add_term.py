@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from glossary import TermEntry
+from tm.display import visible
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -24,8 +25,10 @@ class AddTermDialog(ModalScreen[TermEntry | None]):
 
     def __init__(self, source: str = "", target: str = "") -> None:
         super().__init__()
-        self._source = source
-        self._target = target
+        # Prefilled from the segment: an input shows its value raw, so a
+        # control character in it is offered as its symbol, to be fixed.
+        self._source = visible(source, newlines=False)
+        self._target = visible(target, newlines=False)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -42,7 +45,10 @@ class AddTermDialog(ModalScreen[TermEntry | None]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#term-source" if not self._source else "#term-target", Input).focus()
+        # The first field still to fill: a selection may have filled both names.
+        inputs = list(self.query(Input))
+        empty = [i for i in inputs if not i.value.strip()]
+        (empty or inputs)[0].focus()
 
     def _entry(self) -> TermEntry | None:
         sources = _split(self.query_one("#term-source", Input).value)

@@ -15,7 +15,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from tm.display import visible, visible_text
 from tm.errors import TmError
+from tui.errors import describe
 
 
 class ConcordanceDialog(ModalScreen[str | None]):
@@ -39,7 +41,8 @@ class ConcordanceDialog(ModalScreen[str | None]):
     def __init__(self, search: Callable[[str], Sequence[Any]], initial: str = "") -> None:
         super().__init__()
         self._search = search
-        self._initial = initial
+        # An input shows its value raw: a control character is offered as its symbol.
+        self._initial = visible(initial, newlines=False)
         self._hits: Sequence[Any] = ()
 
     def compose(self) -> ComposeResult:
@@ -60,7 +63,7 @@ class ConcordanceDialog(ModalScreen[str | None]):
         """Search for the typed phrase."""
         event.stop()
         if event.value.strip():
-            self.query_one("#concordance-summary", Label).update("Searching…")
+            self.query_one("#concordance-summary", Label).update(Text("Searching…"))
             self.run_search(event.value)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
@@ -69,7 +72,7 @@ class ConcordanceDialog(ModalScreen[str | None]):
         try:
             hits = self._search(query)
         except TmError as exc:
-            self.post_message(self.Results(query, (), str(exc)))
+            self.post_message(self.Results(query, (), describe(exc)))
             return
         except Exception as exc:  # a broken store must not kill the dialog
             self.post_message(self.Results(query, (), f"The search failed: {exc}"))
@@ -83,21 +86,21 @@ class ConcordanceDialog(ModalScreen[str | None]):
         options.clear_options()
         self._hits = message.hits
         if message.error:
-            summary.update(Text(message.error, style="bold red"))
+            summary.update(Text(visible(message.error), style="bold red"))
             return
         n = len(message.hits)
+        query = visible(message.query)
         if n == 0:
-            summary.update(f"No unit contains “{message.query}”. Esc closes.")
+            summary.update(Text(f"No unit contains “{query}”. Esc closes."))
         else:
             units = "1 unit contains" if n == 1 else f"{n} units contain"
-            summary.update(f"{units} “{message.query}”. ↓ and Enter inserts; Esc closes.")
+            summary.update(Text(f"{units} “{query}”. ↓ and Enter inserts; Esc closes."))
         for n, hit in enumerate(message.hits):
             unit = hit.unit
             text = Text()
-            source = Text(unit.source)
-            target = Text(unit.target)
-            for start, end in hit.spans:
-                (target if hit.in_target else source).stylize("bold reverse", start, end)
+            spans = [(start, end, "bold reverse") for start, end in hit.spans]
+            source = visible_text(unit.source, spans=() if hit.in_target else spans)
+            target = visible_text(unit.target, spans=spans if hit.in_target else ())
             text.append_text(source)
             text.append("\n→ ", "dim")
             text.append_text(target)

@@ -7,6 +7,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label
 
@@ -18,13 +19,38 @@ _LABELS = {
     "draft": "draft",
     "translated": "translated",
     "approved": "approved",
+    "rejected": "sent back by the reviewer",
+    "unapproved": "translated, not yet approved",
 }
 
 
-class FilterDialog(ModalScreen[SegmentFilter | None]):
-    """Returns the new filter, or None when cancelled. An empty filter shows everything."""
+class TickBox(Checkbox, inherit_bindings=False):
+    """A checkbox whose ticked state reads at a glance: ✓ when ticked, blank when not.
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", show=False)]
+    Textual's own draws the same X in both states and tells them apart by
+    colour only, which some themes and terminals barely show.
+    """
+
+    # Space ticks; Enter is left to the dialog, which applies the filter.
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "toggle_button", "Toggle")]
+
+    @property
+    def _button(self) -> Content:
+        self.BUTTON_INNER = "✓" if self.value else " "
+        return super()._button
+
+
+class FilterDialog(ModalScreen[SegmentFilter | None]):
+    """Returns the new filter, or None when cancelled. An empty filter shows everything.
+
+    Enter applies the filter wherever the focus is (space ticks a box), except
+    on a button, which Enter presses.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", show=False),
+        Binding("enter", "apply", "Apply", show=False),
+    ]
 
     def __init__(self, current: SegmentFilter) -> None:
         super().__init__()
@@ -38,7 +64,7 @@ class FilterDialog(ModalScreen[SegmentFilter | None]):
             yield Label("Status (none ticked: all):")
             with Vertical(id="filter-statuses"):
                 for status in FILTER_STATUSES:
-                    yield Checkbox(
+                    yield TickBox(
                         _LABELS[status], status in self._current.statuses, id=f"status-{status}"
                     )
             with Horizontal(classes="dialog-buttons"):
@@ -69,6 +95,14 @@ class FilterDialog(ModalScreen[SegmentFilter | None]):
             self.dismiss(SegmentFilter())
         else:
             self.dismiss(None)
+
+    def action_apply(self) -> None:
+        """Enter: apply the filter (a focused button is pressed instead)."""
+        focused = self.focused
+        if isinstance(focused, Button):
+            focused.press()
+            return
+        self.dismiss(self._chosen())
 
     def action_cancel(self) -> None:
         """Close without changing the filter."""

@@ -26,17 +26,22 @@ class HelpScreen(ModalScreen[None]):
         self._keys = keys
 
     def compose(self) -> ComposeResult:
+        # The group names in a column of their own, on each group's first row:
+        # every key fits on one 120x36 screen without scrolling.
         table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
+        table.add_column("group", no_wrap=True)
         table.add_column("keys", style="bold", no_wrap=True)
         table.add_column("what")
         group = None
         for name, keys, what in self._keys:
-            if name != group:
-                if group is not None:
-                    table.add_row("", "")
-                table.add_row(Text(name, style="bold underline"), "")
-                group = name
-            table.add_row(keys, what)
+            first = name != group
+            table.add_row(
+                Text(name, style="bold underline") if first else "",
+                keys,
+                what,
+                end_section=False,
+            )
+            group = name
         with VerticalScroll(id="help-body"):
             yield Static(table)
 

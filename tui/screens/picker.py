@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
+from tm.display import visible
 from tm.models import DocumentProgress
 
 
@@ -44,7 +45,7 @@ class PickerScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Label(f"Documents in {self._store_path}", id="picker-title")
+            yield Label(Text(f"Documents in {visible(self._store_path)}"), id="picker-title")
             yield DataTable(id="documents", cursor_type="row")
             yield Label("Enter opens the highlighted document; Ctrl+Q quits.", id="picker-hint")
             yield Label("", id="picker-empty")
@@ -66,7 +67,7 @@ class PickerScreen(Screen[None]):
             bar = Text("█" * filled, "bold") + Text("░" * (bar_width - filled), "dim")
             table.add_row(
                 str(p.document.id),
-                p.document.name,
+                Text(visible(p.document.name, newlines=False)),
                 str(p.segments),
                 str(p.words),
                 bar + Text(f" {share:4.0%}"),

@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -23,13 +24,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, TextArea
 
-from tm.errors import ModelError, TmError
+from tm.errors import TmError
 from tm.models import Match, MatchKind, Segment
 from tm.review import (
     ReviewSession,
     SegmentFilter,
     lookup_matches,
-    repair_with_glossary,
     search_memory,
 )
 from tm.store import Store
@@ -37,6 +37,8 @@ from tui.dialogs.add_term import AddTermDialog
 from tui.dialogs.concordance import ConcordanceDialog
 from tui.dialogs.filter import FilterDialog
 from tui.dialogs.help import HelpScreen
+from tui.dialogs.send_back import SendBackDialog
+from tui.errors import describe
 from tui.keymap import KEYS, help_keys, review_bindings
 from tui.messages import GlossaryLoaded, MachineTranslation, MachineTranslationFailed, MatchesFound
 from tui.widgets.glossary_panel import GlossaryPanel
@@ -56,20 +58,6 @@ LOOKUP_DELAY = 0.06
 # a translator's typing must not go with it.
 DRAFT_SAVE_DELAY = 2.0
 _WORD = re.compile(r"\b[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*")
-_ASIDE = re.compile(r"\s*\([^)]*\)")
-
-
-def model_problem(message: str) -> str:
-    """A model error, short enough for a notification at 80x24, with the review's own fix.
-
-    The core's messages are written for `tm translate` (they mention --no-mt
-    and run to a dozen lines in a narrow toast): keep the first sentence.
-    """
-    first = _ASIDE.sub("", message).split(". ")[0].rstrip(".")
-    return (
-        f"{first}. To draft with MT here, reopen with `tm review --model DIR` "
-        "(or set TM_MODEL); `tm model info` says more."
-    )
 
 
 class ReviewScreen(Screen[None]):
@@ -93,6 +81,9 @@ class ReviewScreen(Screen[None]):
         self._position_timer: Timer | None = None
         self._lookup_timer: Timer | None = None
         self._draft_timer: Timer | None = None
+        # The glossary term last inserted: (segment id, start, end, which term).
+        self._term_insert: tuple[int, tuple[int, int], tuple[int, int], int] | None = None
+        self._panel = 0
 
     # -- layout ------------------------------------------------------------------------
 
@@ -170,6 +161,14 @@ class ReviewScreen(Screen[None]):
 
     def _title_editor(self, seg: Segment) -> None:
         self.editor.border_title = f"English · segment {seg.position + 1} · {seg.status.value}"
+        # The reviewer's note stays in sight until the segment is approved.
+        if seg.review_state == "rejected" and seg.review_note:
+            # Text, not markup: the note is the reviewer's typing.
+            self.editor.border_subtitle = Text(f"Reviewer: {seg.review_note}")
+        elif seg.review_state == "approved" and seg.reviewed_by:
+            self.editor.border_subtitle = Text(f"Approved by {seg.reviewed_by}")
+        else:
+            self.editor.border_subtitle = ""
 
     def _glossary_hits(self, source: str) -> list[Any]:
         if self.glossary is None:
@@ -239,7 +238,7 @@ class ReviewScreen(Screen[None]):
         try:
             seg = self.session.keep_draft(self.editor.text)
         except TmError as exc:
-            self.notify(str(exc), title="Not saved", severity="error")
+            self.notify(describe(exc), title="Not saved", severity="error")
             return False
         if seg is not None:
             self._update_rows([self.session.index])
@@ -251,7 +250,7 @@ class ReviewScreen(Screen[None]):
         try:
             self.session.save_position()
         except TmError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(describe(exc), severity="error")
 
     def on_segment_table_segment_selected(self, message: SegmentTable.SegmentSelected) -> None:
         """The user moved in the table."""
@@ -310,7 +309,7 @@ class ReviewScreen(Screen[None]):
         try:
             result = self.session.confirm(text)
         except TmError as exc:
-            self.notify(str(exc), title="Not confirmed", severity="error")
+            self.notify(describe(exc), title="Not confirmed", severity="error")
             return
         indices = [self.session.index, *(self.session.index_of(r) for r in result.repetitions)]
         self._update_rows(indices)
@@ -359,8 +358,51 @@ class ReviewScreen(Screen[None]):
         match = self._matches[number - 1]
         self.editor.replace_all(match.target)
         origin = "tm-fuzzy" if match.kind is MatchKind.FUZZY else "tm-exact"
-        self.session.note_inserted(origin, match.score)
+        self.session.note_inserted(origin, match.score, text=match.target)
         self.editor.focus()
+
+    def action_insert_term(self) -> None:
+        """Insert a glossary term's English at the cursor; again at once: the next term."""
+        seg = self.session.current
+        terms = list(dict.fromkeys(h.entry.target for h in self._glossary_hits(seg.source)))
+        if not terms:
+            self.notify("The glossary has no term in this segment.", severity="warning")
+            return
+        editor = self.editor
+        last = self._term_insert
+        if (
+            last is not None
+            and last[0] == seg.id
+            and editor.cursor_location == last[2]
+            and editor.get_text_range(last[1], last[2]) == terms[last[3] % len(terms)]
+        ):
+            index = (last[3] + 1) % len(terms)
+            start = last[1]
+            result = editor.replace(terms[index], start, last[2])
+        else:
+            index = 0
+            start = editor.cursor_location
+            result = editor.insert(terms[0])
+        self._term_insert = (seg.id, start, result.end_location, index)
+        editor.focus()
+        if len(terms) > 1:
+            following = terms[(index + 1) % len(terms)]
+            self.notify(
+                f"{terms[index]} ({index + 1} of {len(terms)}); again for {following}.",
+                timeout=3,
+                markup=False,
+            )
+
+    def action_next_panel(self) -> None:
+        """Scroll the side column to its next panel (matches, glossary, QA)."""
+        panels = [
+            self.query_one(MatchesPanel),
+            self.query_one(GlossaryPanel),
+            self.query_one(QaPanel),
+        ]
+        self._panel = (self._panel + 1) % len(panels)
+        side = self.query_one("#side", VerticalScroll)
+        side.scroll_to_widget(panels[self._panel], top=True, animate=False, immediate=True)
 
     def action_copy_source(self) -> None:
         """Copy the source into the target (for names, numbers, titles)."""
@@ -382,7 +424,7 @@ class ReviewScreen(Screen[None]):
         try:
             seg = self.session.undo()
         except TmError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(describe(exc), severity="error")
             return
         self._update_rows([self.session.index])
         self.update_status()
@@ -396,6 +438,47 @@ class ReviewScreen(Screen[None]):
         seg = self.session.current
         self.notify(f"Translating segment {seg.position + 1}…", timeout=2)
         self.translate_segment(seg.id, seg.source)
+
+    def action_approve(self) -> None:
+        """Approve the segment as the reviewer and go to the next one not approved."""
+        s = self.session
+        if not s.segments or not self.keep_draft():
+            return
+        try:
+            seg = s.approve()
+        except TmError as exc:
+            self.notify(str(exc), title="Not approved", severity="warning")
+            return
+        self._update_rows([s.index])
+        self._title_editor(seg)
+        self.update_status()
+        nxt = next(
+            (i for i in s.visible if i > s.index and s.segments[i].status.value != "approved"),
+            None,
+        )
+        if nxt is not None:
+            self.go(nxt, keep=False)
+
+    def action_send_back(self) -> None:
+        """Ask for a note, then send the segment back to the translator as a draft."""
+        s = self.session
+        if not s.segments or not self.keep_draft():
+            return
+        self.app.push_screen(SendBackDialog(s.current.position + 1), self._send_back)
+
+    def _send_back(self, note: str | None) -> None:
+        if note is None:
+            return
+        s = self.session
+        try:
+            seg = s.send_back(note)
+        except TmError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._update_rows([s.index])
+        self._title_editor(seg)
+        self.update_status()
+        self.notify(f"Segment {seg.position + 1} sent back to the translator.")
 
     def action_filter(self) -> None:
         """Open the filter dialog."""
@@ -451,7 +534,7 @@ class ReviewScreen(Screen[None]):
 
             add_term(self.session.store, entry)
         except TmError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(describe(exc), severity="error")
             return
         self.notify(f"Added {entry.source} → {entry.target} to the glossary.")
         self.load_glossary()
@@ -471,7 +554,7 @@ class ReviewScreen(Screen[None]):
         try:
             changed = s.refresh()
         except TmError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(describe(exc), severity="error")
             return 0
         if len(changed) == len(s.segments) and len(changed) > 1:
             self.table.show_segments(s.segments, s.visible, s.index)
@@ -517,7 +600,7 @@ class ReviewScreen(Screen[None]):
         except ImportError:
             self.post_message(MatchesFound(segment_id, [], "TM lookup is not available."))
         except TmError as exc:
-            self.post_message(MatchesFound(segment_id, [], str(exc)))
+            self.post_message(MatchesFound(segment_id, [], describe(exc)))
         except Exception as exc:  # never a traceback: show it in the panel
             self.post_message(MatchesFound(segment_id, [], f"TM lookup failed: {exc}"))
         else:
@@ -532,41 +615,52 @@ class ReviewScreen(Screen[None]):
             self._matches = []
             panel.show_message(message.error)
             return
-        self._matches = list(message.matches)
+        # The segment's own confirmed text is not a suggestion for it.
+        own = self.session.current.unit_id
+        self._matches = [m for m in message.matches if own is None or m.unit.id != own]
         panel.show_matches(self._matches, self.session.current.source)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="mt")
     def translate_segment(self, segment_id: int, source: str) -> None:
         """Run MT for one segment off the UI thread and post the draft."""
         try:
-            translator, origin = self.app.translator()  # type: ignore[attr-defined]
-            target = translator.translate([source])[0]
-        except ModelError as exc:
-            self.post_message(MachineTranslationFailed(segment_id, model_problem(str(exc))))
+            from tm.pipeline import draft_segments
+            from tm.terms import load_glossary
+
+            translator, _ = self.app.translator()  # type: ignore[attr-defined]
+            # The batch's own path: MT cache, glossary repair, flags, origin.
+            with Store(self.db_path) as store:
+                glossary = self.glossary if self.glossary is not None else load_glossary(store)
+                (draft,) = draft_segments(store, translator, [source], glossary=glossary)
         except TmError as exc:
-            self.post_message(MachineTranslationFailed(segment_id, str(exc)))
+            self.post_message(MachineTranslationFailed(segment_id, describe(exc)))
         except Exception as exc:  # never a traceback: say what happened
             self.post_message(MachineTranslationFailed(segment_id, f"MT failed: {exc}"))
         else:
-            self.post_message(MachineTranslation(segment_id, target, origin))
+            if not draft.target.strip():
+                self.post_message(
+                    MachineTranslationFailed(segment_id, "MT gave an empty translation.")
+                )
+                return
+            self.post_message(
+                MachineTranslation(segment_id, draft.target, draft.origin, draft.flags)
+            )
 
     def on_machine_translation(self, message: MachineTranslation) -> None:
         """Put the MT draft in the editor, or save it if the translator moved on."""
         s = self.session
         index = s.index_of(message.segment_id)
-        target, _repairs = repair_with_glossary(
-            self.glossary, s.segments[index].source, message.target
-        )
+        target, flags = message.target, message.flags
         if index == s.index:
             self.editor.replace_all(target)
-            s.note_inserted(message.origin)
+            s.note_inserted(message.origin, text=target, flags=flags)
             return
         if s.segments[index].target is None:
-            s.note_inserted(message.origin, index=index)
+            s.note_inserted(message.origin, index=index, text=target, flags=flags)
             try:
                 s.keep_draft(target, index)
             except TmError as exc:
-                self.notify(str(exc), severity="error")
+                self.notify(describe(exc), severity="error")
                 return
             self._update_rows([index])
             self.update_status()

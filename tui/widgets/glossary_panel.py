@@ -8,6 +8,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
+from tm.display import visible
 from tui.widgets.styles import theme_colour
 
 
@@ -19,7 +20,7 @@ class GlossaryPanel(Static):
 
     def show_message(self, message: str) -> None:
         """A line instead of terms."""
-        self.update(Text(message, style="dim italic"))
+        self.update(Text(visible(message), style="dim italic"))
 
     def show_hits(self, hits: Sequence[Any]) -> None:
         """One line per distinct term found in the source."""
@@ -37,13 +38,13 @@ class GlossaryPanel(Static):
             seen.add(key)
             if seen and len(text):
                 text.append("\n")
-            text.append(hit.surface, f"bold {accent}")
+            text.append(visible(hit.surface), f"bold {accent}")
             text.append(" → ")
-            text.append(entry.target, "bold")
+            text.append(visible(entry.target), "bold")
             variants = [*entry.target_variants, *entry.adjectives]
             variants = [v for v in variants if v != entry.target][:4]
             if variants:
-                text.append(f" ({', '.join(variants)})", "dim")
+                text.append(visible(f" ({', '.join(variants)})"), "dim")
             if getattr(entry, "origin", "") == "user":
                 text.append("  user", "dim italic")
         self.update(text)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
+from tm.display import visible
 from tm.models import Match, MatchKind
 from tm.review import word_diff
 from tui.widgets.styles import theme_colour
@@ -27,7 +28,7 @@ def _origin(match: Match) -> str:
     origin = (unit.origin or "memory").split(":", 1)[0]
     who = unit.changed_by or unit.created_by or ""
     parts = [origin, _date(unit.changed_at or unit.created_at), who, unit.document or ""]
-    return " · ".join(p for p in parts if p)
+    return visible(" · ".join(p for p in parts if p))
 
 
 class MatchesPanel(Static):
@@ -38,7 +39,7 @@ class MatchesPanel(Static):
 
     def show_message(self, message: str) -> None:
         """A line instead of matches (searching, not available...)."""
-        self.update(Text(message, style="dim italic"))
+        self.update(Text(visible(message), style="dim italic"))
 
     def show_matches(self, matches: Sequence[Match], source: str) -> None:
         """Each match: key, score, origin and date; its source with differences; its target."""
@@ -65,11 +66,11 @@ class MatchesPanel(Static):
             text.append("\n")
             for op, piece in word_diff(source, match.unit.source):
                 if op == "equal":
-                    text.append(piece)
+                    text.append(visible(piece))
                 elif op == "changed":
-                    text.append(piece, changed)
+                    text.append(visible(piece), changed)
                 else:
-                    text.append(f"[{piece}] ", missing)
+                    text.append(f"[{visible(piece)}] ", missing)
             text.append("\n→ ", "dim")
-            text.append(match.target, "bold")
+            text.append(visible(match.target), "bold")
         self.update(text)

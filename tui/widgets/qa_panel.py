@@ -8,6 +8,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
+from tm.display import visible
 from tui.widgets.styles import theme_colour
 
 
@@ -19,7 +20,7 @@ class QaPanel(Static):
 
     def show_message(self, message: str) -> None:
         """A line instead of issues."""
-        self.update(Text(message, style="dim italic"))
+        self.update(Text(visible(message), style="dim italic"))
 
     def show_issues(self, issues: Sequence[Any]) -> None:
         """Each issue with its severity; a calm line when there are none."""
@@ -37,5 +38,5 @@ class QaPanel(Static):
             shown.add((issue.severity, issue.message))
             colour = theme_colour(self.app, "error" if issue.severity == "error" else "warning")
             text.append("✗ " if issue.severity == "error" else "⚠ ", f"bold {colour}")
-            text.append(issue.message)
+            text.append(visible(issue.message))
         self.update(text)

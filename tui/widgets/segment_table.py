@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tm.display import visible
 from tm.models import Segment
 from tm.review import match_label
 from tui.widgets.styles import status_mark, status_style
@@ -37,7 +38,11 @@ GAP = 1
 
 
 def wrap_words(text: str, width: int) -> list[str]:
-    """Greedy word wrap to ``width`` columns (long words are cut); never empty."""
+    """Greedy word wrap to ``width`` columns (long words are cut); never empty.
+
+    Control characters are shown as symbols (:func:`tm.display.visible`).
+    """
+    text = visible(text)
     if len(text) <= width:
         return [text]
     lines: list[str] = []
@@ -143,6 +148,7 @@ class SegmentTable(ScrollView, can_focus=True):
         self._offsets: list[int] = [0]
         self._cursor = 0
         self._laid_out_width = 0
+        self._center_pending = False
         self._compact = False
         self._text_width = 10
         self._cache: dict[tuple[int, bool], list[Strip]] = {}
@@ -232,6 +238,11 @@ class SegmentTable(ScrollView, can_focus=True):
         self.virtual_size = Size(width or self.virtual_size.width, self._offsets[-1] + 1)
         self.refresh()
 
+    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        """Scroll to the cursor asked for before the table could scroll (a reopened document)."""
+        if shown and self._center_pending:
+            self.call_after_refresh(self._scroll_to_cursor, True)
+
     def on_resize(self, event: events.Resize) -> None:
         """Wrap again when the width changes."""
         if self.size.width != self._laid_out_width and self._segments:
@@ -251,7 +262,7 @@ class SegmentTable(ScrollView, can_focus=True):
         base = self.get_component_rich_style("segment-table--cursor") if cursor else self.rich_style
         dim = base + Style(dim=True)
         status = base + Style.parse(status_style(self.app, seg.status))
-        label = match_label(seg)
+        label = visible(match_label(seg))
         number = [str(seg.position + 1)] + [""] * (height - 1)
         states = [f"{status_mark(seg.status)} {seg.status.value}", label] + [""] * height
         if self._compact:
@@ -326,6 +337,8 @@ class SegmentTable(ScrollView, can_focus=True):
             return
         top = self._offsets[self._cursor]
         bottom = top + self._heights[self._cursor]
+        # Until the first layout shows the scrollbar, Textual ignores scrolling.
+        self._center_pending = center and not self.allow_vertical_scroll
         view = max(self.scrollable_content_region.height - 1, 1)
         y = self.scroll_offset.y
         if center:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rich.text import Text
 from textual.widgets import Static
 
+from tm.display import visible_text
 from tui.widgets.styles import theme_colour
 
 
@@ -16,8 +16,5 @@ class SourceView(Static):
 
     def show_source(self, source: str, hits: Sequence[Any] = ()) -> None:
         """Display ``source`` with each glossary hit (``start``/``end``) highlighted."""
-        text = Text(source)
-        colour = theme_colour(self.app, "accent")
-        for hit in hits:
-            text.stylize(f"bold underline {colour}", hit.start, hit.end)
-        self.update(text)
+        style = f"bold underline {theme_colour(self.app, 'accent')}"
+        self.update(visible_text(source, spans=[(hit.start, hit.end, style) for hit in hits]))

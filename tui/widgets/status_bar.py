@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from tm.display import visible
 from tm.review import Progress
 
 
@@ -16,12 +17,12 @@ class StatusBar(Static):
     ) -> None:
         """Redraw the bar."""
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f" {document} ", "bold reverse")
+        text.append(f" {visible(document, newlines=False)} ", "bold reverse")
         text.append(
             f" {progress.confirmed}/{progress.total} segments · "
             f"{progress.confirmed_words}/{progress.total_words} words ({progress.share:.0%})"
         )
         if filter_label:
-            text.append(f" · filter: {filter_label}", "bold")
-        text.append(f" · {store}", "dim")
+            text.append(f" · filter: {visible(filter_label, newlines=False)}", "bold")
+        text.append(f" · {visible(store, newlines=False)}", "dim")
         self.update(text)

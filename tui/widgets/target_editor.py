@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import TextArea
 from textual.widgets.text_area import EditResult, Location
+
+from tm.display import same_width
 
 _LINE_BREAKS = re.compile(r"\s*(?:\r\n|[\n\r\x0b\x0c\x85\u2028\u2029])\s*")
 
@@ -48,6 +51,19 @@ class TargetEditor(TextArea):
     ) -> EditResult | None:
         # Typing and pasting both come through here.
         return super()._replace_via_keyboard(_LINE_BREAKS.sub(" ", insert), start, end)
+
+    def get_line(self, line_index: int) -> Text:
+        """A line as drawn: control characters as symbols, one for one.
+
+        The document keeps the real text (what is confirmed and stored); only
+        the drawing changes, character for character, so that the cursor and
+        the selection stay where they are.
+        """
+        line = super().get_line(line_index)
+        shown = same_width(line.plain)
+        if shown is line.plain:
+            return line
+        return Text(shown, end="", no_wrap=True)
 
     def replace_all(self, text: str) -> None:
         """Replace the whole target, as one step the editor's own undo can take back."""
