@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tm.leverage import lookup, rebuild_snapshot
-from tm.match import Comparison, compare, quick_words
+from tm.match import Comparison, analyze_text, compare, quick_words
 from tm.models import TranslationUnit
 from tm.store import Store
 
@@ -67,3 +67,19 @@ def test_one_word_segment_finds_its_nearly_exact_match(tmp_path: Path, snapshot:
             rebuild_snapshot(store)
         found = lookup(store, "Jakarta.", threshold=90, limit=3)
     assert [(m.unit.id, m.score) for m in found] == [(uid, 99)]
+
+
+def test_tokens_are_classified_as_the_scorer_sees_them() -> None:
+    # Called past analyze_text's cache, so that the tokenizer itself runs:
+    # words lower-cased, numbers as one placeholder, punctuation and inline
+    # codes apart, and Moses's escaping off (a quote stays a quote).
+    tokens = analyze_text.__wrapped__('Harga <b>beras</b> naik 5,5 persen, kata "Dia".')
+    assert tokens.words == ("harga", "beras", "naik", "\x00#", "persen", "kata", "dia")
+    assert tokens.cased == ("Harga", "beras", "naik", "\x00#", "persen", "kata", "Dia")
+    assert tokens.numbers == ("5,5",)
+    assert tokens.punct == (",", '"', '"', ".")
+    assert tokens.codes == ("<b>", "</b>")
+    plain = analyze_text.__wrapped__("Dia & kami: 10% naik!")
+    assert plain.words == ("dia", "kami", "\x00#", "naik")
+    assert plain.punct == ("&", ":", "%", "!")
+    assert plain.codes == ()
