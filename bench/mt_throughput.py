@@ -1,42 +1,70 @@
-"""MarianMT throughput: raw ``model.generate`` against the `tm translate` pipeline.
+"""MarianMT throughput: transformers against CTranslate2, raw and through `tm translate`'s pipeline.
 
 Builds a MarianMT with the real opus-mt-id-en shape (d_model 512, 6+6
 layers, 8 heads, FFN 2048, about 54k vocabulary, 512 positions) and random
 weights, with a SentencePiece tokenizer trained on the Indonesian news data.
 Its generation config forces every output to exactly ``--new-tokens`` tokens
-(min length = max length), so every path does the same work. Then, on the
-same real sentences:
+(min length = max length), so every path does the same decoding work. The
+model is converted for CTranslate2 (int8 and float32; conversion time and
+size are reported). Then, on the same real sentences, interleaved, each in a
+fresh subprocess (so that its peak RSS is its own):
 
-- raw: ``model.generate`` on pre-tokenised, length-sorted batches;
-- pipeline: ``tm.pipeline.translate_document`` in this process (store,
-  memory lookup, normalisation, tokenising, cache, glossary, commits);
-- cli: one `tm translate` subprocess at the model's default beam (4),
-  including start-up and model loading.
+- raw-transformers: ``model.generate`` on pre-tokenised, length-sorted batches;
+- raw-ct2-int8: ``Translator.translate_batch`` on the same batches;
+- pipeline-transformers / pipeline-ct2-int8 / pipeline-ct2-float32:
+  ``tm.pipeline.translate_document`` on a fresh store with the document
+  imported (memory lookup, normalisation, tokenising, cache, glossary,
+  commits), n-best off so that it does the same decoding work as raw;
+- nbest-ct2-int8: the pipeline with n-best on (its default): with random
+  weights no draft ever names a place, so every sentence with a glossary
+  place name is decoded again for 4 hypotheses: the worst case.
 
-The overhead is pipeline time over raw time, measured alternately in this
-one process (best of ``--repeats``). Target: at most 10 %.
+Times exclude start-up and loading (measured around the work, after a
+warm-up batch); peak RSS includes them. Medians over ``--repeats``.
 
-    python bench/mt_throughput.py [--sentences 96] [--new-tokens 24] [--repeats 2]
+    nice -n 19 python bench/mt_throughput.py [--sentences 64] [--big 512] [--repeats 2]
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-DATA = REPO.parent / "shared" / "data" / "news-valid.id"
+# ../shared beside the repository (a worktree one level deeper looks one higher).
+DATA = next(
+    (
+        p / "shared" / "data" / "news-valid.id"
+        for p in (REPO.parent, REPO.parent.parent)
+        if (p / "shared" / "data" / "news-valid.id").is_file()
+    ),
+    REPO.parent / "shared" / "data" / "news-valid.id",
+)
 RESULTS = REPO / "bench" / "results" / "mt.md"
 VOCAB_SIZE = 54_000
 BATCH_SIZE = 32
+KINDS = (
+    "raw-transformers",
+    "raw-ct2-int8",
+    "pipeline-transformers",
+    "pipeline-ct2-int8",
+    "pipeline-ct2-float32",
+)
+# Alternations of raw and pipeline in one process ("pair-ct2-int8").
+PAIR_ROUNDS = 3
+# The configurations measured on the big set too.
+MAIN_KINDS = ("raw-ct2-int8", "pipeline-transformers", "pipeline-ct2-int8")
 
 
 def load_sentences(count: int) -> list[str]:
@@ -56,7 +84,6 @@ def load_sentences(count: int) -> list[str]:
 def build_model(directory: Path, new_tokens: int) -> Path:
     """Save a random opus-mt-id-en-shaped MarianMT with a real tokenizer."""
     import io
-    import json
 
     import sentencepiece as spm
     import torch
@@ -109,6 +136,8 @@ def build_model(directory: Path, new_tokens: int) -> Path:
     )
     torch.manual_seed(0)
     model = MarianMTModel(config)
+    with torch.no_grad():  # as in OPUS-MT: decoding starts from a zero <pad> embedding
+        model.get_input_embeddings().weight[pad].zero_()
     # max_length counts the decoder start token; min = max fixes the length.
     model.generation_config = GenerationConfig(
         num_beams=4,
@@ -124,24 +153,32 @@ def build_model(directory: Path, new_tokens: int) -> Path:
     return directory
 
 
-def time_raw(engine, sentences: list[str]) -> float:
-    """Seconds for model.generate alone over pre-made, length-sorted batches."""
-    import torch
+# -- one measurement (in its own process) ----------------------------------------------
 
+
+def _batches(engine: Any, sentences: list[str]) -> list[list[list[int]]]:
     from tm.mt import normalize_source, token_batches
 
     encoded = engine.tokenizer([normalize_source(s) for s in sentences])["input_ids"]
-    batches = []
-    pad = engine.tokenizer.pad_token_id
-    for batch in token_batches(
+    order = token_batches(
         [len(e) for e in encoded], batch_size=engine.batch_size, max_tokens=engine.max_batch_tokens
-    ):
-        width = max(len(encoded[i]) for i in batch)
-        ids = torch.tensor([encoded[i] + [pad] * (width - len(encoded[i])) for i in batch])
-        batches.append((ids, (ids != pad).long()))
+    )
+    return [[encoded[i] for i in batch] for batch in order]
+
+
+def raw_transformers(engine: Any, sentences: list[str]) -> float:
+    """Seconds for model.generate alone over pre-made, length-sorted batches."""
+    import torch
+
+    pad = engine.tokenizer.pad_token_id
+    prepared = []
+    for batch in _batches(engine, sentences):
+        width = max(len(ids) for ids in batch)
+        ids = torch.tensor([b + [pad] * (width - len(b)) for b in batch])
+        prepared.append((ids, (ids != pad).long()))
     started = time.perf_counter()
     with torch.inference_mode():
-        for ids, mask in batches:
+        for ids, mask in prepared:
             engine.model.generate(
                 input_ids=ids,
                 attention_mask=mask,
@@ -151,7 +188,26 @@ def time_raw(engine, sentences: list[str]) -> float:
     return time.perf_counter() - started
 
 
-def time_pipeline(engine, sentences: list[str], workdir: Path) -> float:
+def raw_ct2(engine: Any, sentences: list[str]) -> float:
+    """Seconds for translate_batch alone over the same batches, as token strings."""
+    least, most = engine.settings.content_limits()
+    prepared = [
+        [engine.tokenizer.convert_ids_to_tokens(ids) for ids in batch]
+        for batch in _batches(engine, sentences)
+    ]
+    started = time.perf_counter()
+    for batch in prepared:
+        engine.translator.translate_batch(
+            batch,
+            beam_size=engine.settings.beams,
+            max_decoding_length=most,
+            min_decoding_length=least,
+            max_input_length=0,
+        )
+    return time.perf_counter() - started
+
+
+def pipeline(engine: Any, sentences: list[str], workdir: Path) -> float:
     """Seconds for translate_document on a fresh store, document already imported."""
     from tm.pipeline import TranslateSettings, translate_document
     from tm.segment import segment_text
@@ -173,115 +229,257 @@ def time_pipeline(engine, sentences: list[str], workdir: Path) -> float:
     return elapsed
 
 
-def run_cli(
-    model: Path, sentences: list[str], workdir: Path, threads: int | None
-) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one `tm translate` subprocess."""
-    source = workdir / "cli.txt"
-    source.write_text("\n\n".join(sentences) + "\n", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TM_")}
-    env["PYTHONPATH"] = str(REPO)
+def measure(kind: str, model: Path, beams: int, count: int, threads: int | None) -> dict[str, Any]:
+    """Load the engine for ``kind``, warm it up, time the work; peak RSS of this process."""
+    from tm.mt import load_translator
+
+    sentences = load_sentences(count)
+    engine_name = "transformers" if kind.endswith("transformers") else "ct2"
+    quantization = None if engine_name == "transformers" else kind.rsplit("-", 1)[-1]
+    engine = load_translator(
+        str(model),
+        engine=engine_name,
+        device="cpu",
+        beams=beams,
+        batch_size=BATCH_SIZE,
+        threads=threads,
+        quantization=quantization,
+        hypotheses=4 if kind.startswith("nbest") else 1,
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        if kind.startswith("pair"):
+            # raw and pipeline alternately in this one process, on the same engine:
+            # the overhead measured where load changes from other work cancel out.
+            raw_ct2(engine, sentences[:8])
+            pipeline(engine, sentences[:8], workdir)
+            raws, pipes = [], []
+            for _ in range(PAIR_ROUNDS):
+                raws.append(raw_ct2(engine, sentences))
+                pipes.append(pipeline(engine, sentences, workdir))
+            return {
+                "kind": kind,
+                "beams": beams,
+                "sentences": len(sentences),
+                "seconds": min(pipes),
+                "raw_seconds": min(raws),
+                "all": [raws, pipes],
+                "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "nbest_calls": 0,
+            }
+        if kind.startswith("raw"):
+            work = raw_transformers if engine_name == "transformers" else raw_ct2
+            work(engine, sentences[:8])  # warm-up: first-call allocations
+            seconds = work(engine, sentences)
+        else:
+            pipeline(engine, sentences[:8], workdir)
+            engine.nbest_calls = 0
+            seconds = pipeline(engine, sentences, workdir)
+    return {
+        "kind": kind,
+        "beams": beams,
+        "sentences": len(sentences),
+        "seconds": seconds,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "nbest_calls": getattr(engine, "nbest_calls", 0),
+    }
+
+
+# -- the driver ------------------------------------------------------------------------
+
+
+def run_measure(
+    kind: str, model: Path, beams: int, count: int, threads: int | None, env: dict[str, str]
+) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--measure", kind, "--model", str(model)]
+    command += ["--beams", str(beams), "--sentences", str(count)]
     if threads:
-        env["TM_THREADS"] = str(threads)
-    command = [sys.executable, "-m", "tm.cli", "--db", str(workdir / "cli.sqlite"), "translate"]
-    command += [str(source), "--model", str(model), "--out", str(workdir / "cli.en.txt")]
-    # A wrapper process whose only child is the CLI, so that RUSAGE_CHILDREN
-    # is the CLI's own peak and not the model build's.
-    wrapper = (
-        "import resource, subprocess, sys, time; t = time.perf_counter();"
-        "subprocess.run(sys.argv[1:], check=True, capture_output=True);"
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+        command += ["--threads", str(threads)]
+    result = subprocess.run(command, check=True, env=env, capture_output=True, text=True)
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def convert_timed(model: Path, quantization: str, env: dict[str, str]) -> tuple[float, int]:
+    """Seconds and bytes of one conversion, in a child process (start-up excluded).
+
+    An earlier conversion kept in ``--workdir`` is not redone: its time is in its marker.
+    """
+    code = (
+        "import json, sys, time; from tm.mt import resolve_model; "
+        "from tm.mt_ct2 import MARKER, convert, folder_size; ref = resolve_model(sys.argv[1]); "
+        "t = time.perf_counter(); folder = convert(ref, sys.argv[2]); "
+        "took = json.loads((folder / MARKER).read_text())['seconds']; "
+        "print(json.dumps([took, folder_size(folder)]))"
     )
     result = subprocess.run(
-        [sys.executable, "-c", wrapper, *command],
+        [sys.executable, "-c", code, str(model), quantization],
         check=True,
         env=env,
         capture_output=True,
         text=True,
     )
-    wall, peak_kb = result.stdout.split()
-    return float(wall), int(peak_kb) / 1024
+    seconds, size = json.loads(result.stdout.strip().splitlines()[-1])
+    return float(seconds), int(size)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sentences", type=int, default=96)
+    parser.add_argument("--sentences", type=int, default=64)
+    parser.add_argument("--big", type=int, default=512, help="0: skip the big set.")
     parser.add_argument("--new-tokens", type=int, default=24)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--beams", type=int, nargs="+", default=[1, 4])
-    parser.add_argument("--no-cli", action="store_true")
+    parser.add_argument("--big-beams", type=int, nargs="+", default=[4])
+    parser.add_argument("--kinds", nargs="+", default=[*KINDS, "nbest-ct2-int8"])
+    parser.add_argument("--big-kinds", nargs="+", default=list(MAIN_KINDS))
+    parser.add_argument(
+        "--workdir", type=Path, help="Keep the built and converted model here between runs."
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS, help="Where the report goes.")
     parser.add_argument("--threads", type=int, default=None, help="Default: every core.")
     parser.add_argument("--build", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--model", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build:
         build_model(args.build, args.new_tokens)
         return
-
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    from tm.mt import default_threads, load_engine
-
-    sentences = load_sentences(args.sentences)
-    n = len(sentences)
-    out_tokens = n * args.new_tokens
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        workdir = Path(tmp)
-        model = workdir / "model"
-        model.mkdir()
-        # Built in a child process, so that its memory does not count below.
-        build = [sys.executable, __file__, "--build", str(model), "--new-tokens"]
-        subprocess.run([*build, str(args.new_tokens)], check=True)
-        for beams in args.beams:
-            engine = load_engine(
-                str(model), device="cpu", beams=beams, batch_size=BATCH_SIZE, threads=args.threads
+    if args.measure:
+        print(
+            json.dumps(
+                measure(args.measure, args.model, args.beams[0], args.sentences, args.threads)
             )
-            time_raw(engine, sentences[:8])  # warm-up: first-call allocations
-            raw, pipe = [], []
-            for _ in range(args.repeats):
-                raw.append(time_raw(engine, sentences))
-                pipe.append(time_pipeline(engine, sentences, workdir))
-            rows.append((beams, min(raw), min(pipe)))
-        in_process_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        cli = None if args.no_cli else run_cli(model, sentences, workdir, args.threads)
+        )
+        return
 
-    load = os.getloadavg()[0]
-    threads = args.threads or default_threads()
-    lines = [
-        "# MT throughput (bench/mt_throughput.py)",
-        "",
-        f"Random MarianMT in the opus-mt-id-en shape (74M parameters, vocabulary "
-        f"{VOCAB_SIZE:,}), {n} real sentences from news-valid.id, every output forced to "
-        f"{args.new_tokens} tokens, batch size {BATCH_SIZE}, CPU, {threads} torch "
-        f"threads, best of {args.repeats}. Load average at the end: {load:.1f} (the cores "
-        "are shared with other work, so absolute figures are noisy; the ratio is measured "
-        "alternately in one process).",
-        "",
-        "| beams | raw generate sent/s | raw tok/s | pipeline sent/s | pipeline tok/s "
-        "| pipeline overhead (target ≤ 10 %) |",
-        "|---:|---:|---:|---:|---:|---:|",
-    ]
-    for beams, raw, pipe in rows:
-        overhead = (pipe / raw - 1) * 100
-        lines.append(
-            f"| {beams} | {n / raw:.1f} | {out_tokens / raw:.0f} | {n / pipe:.1f} "
-            f"| {out_tokens / pipe:.0f} | {overhead:+.1f} % "
-            f"{'(met)' if overhead <= 10 else '(missed)'} |"
-        )
-    lines += ["", f"Peak RSS of the benchmark process (both beams): {in_process_rss:.0f} MB."]
-    if cli is not None:
-        wall, rss = cli
-        lines.append(
-            f"`tm translate` subprocess at the model's default 4 beams: {wall:.1f} s wall for "
-            f"{n} sentences ({n / wall:.1f} sent/s including start-up and model loading), "
-            f"peak RSS {rss:.0f} MB."
-        )
-    report = "\n".join(lines) + "\n"
+    from tm.mt import default_threads
+
+    n_small = len(load_sentences(args.sentences))
+    results: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = args.workdir or Path(tmp)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TM_")}
+        env["PYTHONPATH"] = str(REPO)
+        env["TM_CACHE"] = str(workdir / "cache")
+        model = workdir / "model"
+        if not (model / "model.safetensors").is_file():
+            model.mkdir(parents=True, exist_ok=True)
+            build = [sys.executable, __file__, "--build", str(model), "--new-tokens"]
+            subprocess.run([*build, str(args.new_tokens)], check=True, env=env)
+        weights = (model / "model.safetensors").stat().st_size
+        conversions = {q: convert_timed(model, q, env) for q in ("int8", "float32")}
+        plan = [
+            (k, b, args.sentences)
+            for b in args.beams
+            for k in args.kinds
+            if not (k.startswith("nbest") and b != max(args.beams))
+        ]
+        for _ in range(args.repeats):  # interleaved: every configuration once per round
+            for kind, beams, count in plan:
+                results.append(run_measure(kind, model, beams, count, args.threads, env))
+                print(json.dumps(results[-1]), file=sys.stderr)
+        if args.big:
+            for beams in args.big_beams:
+                for kind in args.big_kinds:
+                    results.append(run_measure(kind, model, beams, args.big, args.threads, env))
+                    print(json.dumps(results[-1]), file=sys.stderr)
+    report = render(results, conversions, weights, args, n_small, args.threads or default_threads())
     print(report)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(report, encoding="utf-8")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(report, encoding="utf-8")
+
+
+def render(
+    results: list[dict[str, Any]],
+    conversions: dict[str, tuple[float, int]],
+    weights: int,
+    args: argparse.Namespace,
+    n_small: int,
+    threads: int,
+) -> str:
+    groups: dict[tuple[int, int, str], list[dict[str, Any]]] = {}
+    for r in results:
+        groups.setdefault((r["sentences"], r["beams"], r["kind"]), []).append(r)
+
+    def median(key: tuple[int, int, str], field: str) -> float:
+        return statistics.median(r[field] for r in groups[key])
+
+    lines = [
+        "# MT throughput: transformers and CTranslate2 (bench/mt_throughput.py)",
+        "",
+        f"Random MarianMT in the opus-mt-id-en shape (74M parameters, vocabulary {VOCAB_SIZE:,}; "
+        f"safetensors {weights / 2**20:.0f} MB), real sentences from news-valid.id, every output "
+        f"forced to {args.new_tokens} tokens, batch size {BATCH_SIZE}, CPU, {threads} threads. "
+        f"Each figure is the median of {args.repeats} runs on the {n_small}-sentence set (one run "
+        "on the big set), every run in its own process, configurations interleaved. Times exclude "
+        "start-up and model loading; peak RSS includes them. Load average at the end: "
+        f"{os.getloadavg()[0]:.1f} (the cores are shared with other work; ratios are more "
+        "trustworthy than absolute figures).",
+        "",
+        f"Command: `nice -n 19 python bench/mt_throughput.py {' '.join(sys.argv[1:])}`",
+        "",
+        "| sentences | beams | configuration | sent/s | tok/s | peak RSS MB | speed-up |",
+        "|---:|---:|---|---:|---:|---:|---:|",
+    ]
+    for count, beams, kind in sorted(
+        groups, key=lambda k: (k[0], k[1], KINDS.index(k[2]) if k[2] in KINDS else 99)
+    ):
+        key = (count, beams, kind)
+        seconds = median(key, "seconds")
+        base = (count, beams, "pipeline-transformers")
+        speedup = f"×{median(base, 'seconds') / seconds:.2f}" if base in groups else "-"
+        lines.append(
+            f"| {count} | {beams} | {kind} | {count / seconds:.1f} "
+            f"| {count * args.new_tokens / seconds:.0f} | {median(key, 'rss_mb'):.0f} | {speedup} |"
+        )
+    lines += ["", "## Targets", ""]
+    for count, beams, kind in sorted(groups):
+        if kind != "pipeline-ct2-int8":
+            continue
+        raw = (count, beams, "raw-ct2-int8")
+        trf = (count, beams, "pipeline-transformers")
+        if raw in groups:
+            overhead = (median((count, beams, kind), "seconds") / median(raw, "seconds") - 1) * 100
+            verdict = "met" if overhead <= 5 else "missed"
+            lines.append(
+                f"- {count} sentences, beam {beams}: pipeline ct2 int8 against raw ct2: "
+                f"{overhead:+.1f} % (target ≤ 5 %: {verdict})."
+            )
+        if trf in groups:
+            ratio = median((count, beams, kind), "rss_mb") / median(trf, "rss_mb")
+            verdict = "met" if ratio <= 0.25 else "missed"
+            lines.append(
+                f"- {count} sentences, beam {beams}: peak RSS ct2 int8 / transformers: "
+                f"{ratio:.2f} (target ≤ 0.25: {verdict})."
+            )
+    top = max(args.beams)
+    for (count, beams, kind), runs in sorted(groups.items()):
+        if not kind.startswith("pair"):
+            continue
+        for r in runs:
+            overhead = (r["seconds"] / r["raw_seconds"] - 1) * 100
+            raws, pipes = r["all"]
+            lines.append(
+                f"- {count} sentences, beam {beams}, raw ct2 int8 and the pipeline alternately in "
+                f"one process (best of {len(raws)}): raw {min(raws):.1f} s, pipeline "
+                f"{min(pipes):.1f} s: {overhead:+.1f} % (target ≤ 5 %: "
+                f"{'met' if overhead <= 5 else 'missed'}); every run: raw "
+                f"{', '.join(f'{x:.1f}' for x in raws)} s, pipeline "
+                f"{', '.join(f'{x:.1f}' for x in pipes)} s."
+            )
+    nbest = (n_small, top, "nbest-ct2-int8")
+    plain = (n_small, top, "pipeline-ct2-int8")
+    if nbest in groups and plain in groups:
+        cost = (median(nbest, "seconds") / median(plain, "seconds") - 1) * 100
+        lines.append(
+            f"- n-best for the glossary (beam {top}, worst case: random weights never name a "
+            "place): "
+            f"{median(nbest, 'nbest_calls'):.0f} extra decoding batch(es), {cost:+.1f} % time."
+        )
+    lines += ["", "## Conversion (tm.mt_ct2.convert, TransformersConverter)", ""]
+    for q, (seconds, size) in conversions.items():
+        lines.append(f"- {q}: {seconds:.1f} s, {size / 2**20:.0f} MB on disk.")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

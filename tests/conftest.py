@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,34 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+# -- MT engines -------------------------------------------------------------------
+
+# Every translate test runs on both engines (tm.mt.ENGINES).
+ENGINE_NAMES = ("ct2", "transformers")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tm_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Converted ct2 models go to a session folder (TM_CACHE), never the user's cache."""
+    path = tmp_path_factory.mktemp("tm-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TM_CACHE", str(path))
+        yield path
+
+
+@pytest.fixture(scope="session")
+def tiny_converted(tiny_model_dir: Path, tm_cache: Path) -> dict[str, Path]:
+    """The tiny model converted for ct2 once per session: int8 (the CPU default), float32."""
+    from tm.mt import resolve_model
+    from tm.mt_ct2 import convert
+
+    ref = resolve_model(str(tiny_model_dir))
+    return {q: convert(ref, q) for q in ("int8", "float32")}
+
+
+@pytest.fixture(params=ENGINE_NAMES)
+def engine_name(request: pytest.FixtureRequest, tiny_converted: dict[str, Path]) -> str:
+    """Each MT engine in turn (the ct2 conversions already made)."""
+    return str(request.param)

@@ -33,11 +33,13 @@ SETTINGS: Mapping[str, str] = {
     "db": "the store path (TM_DB)",
     "device": "the device",
     "encoding": "the encoding",
+    "engine": "the MT engine (TM_ENGINE)",
     "format": "the format",
     "model": "the model setting (TM_MODEL)",
     "no_mt": "memory-only translation (no MT)",
     "on_conflict": "the conflict policy",
     "out": "the output path",
+    "quantization": "the quantization",
 }
 _SETTING = re.compile(r"\{(" + "|".join(SETTINGS) + r")(?:=([^{}]*))?\}")
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from tm.leverage import lookup_many
 from tm.models import Match, MatchKind, Origin, Segment, Status
-from tm.mt import Translator, cache_key, normalize_source
+from tm.mt import Translator, Wish, cache_key, glossary_wish, nbest_flag, normalize_source
 from tm.store import Store
 from tm.terms import load_glossary
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from glossary import Glossary
 
 # Flags this module writes; a rerun replaces them instead of piling up.
-FLAG_PREFIXES = ("glossary:", "mt-split:")
+FLAG_PREFIXES = ("glossary:", "mt-split:", "mt-nbest:")
 DEFAULT_BATCH = 32
 
 
@@ -144,9 +144,41 @@ class MtDraft:
 
 
 def mt_cache_keys(translator: Translator, normalized: Sequence[str]) -> dict[str, str]:
-    """The MT cache key of each normalised source for this engine and its settings."""
+    """The plain MT cache key of each normalised source for this engine and its settings."""
     namespace, settings_key = translator.cache_namespace, translator.settings_key
     return {text: cache_key(namespace, settings_key, text) for text in normalized}
+
+
+@dataclass(frozen=True, slots=True)
+class _DraftKeys:
+    """Per normalised source: what its draft should name, and its cache keys.
+
+    A source naming glossary places wants a draft that names them in English
+    (n-best); such a draft is cached under its own key (``keys``), the
+    engine's plain first draft under the usual one (``plain``), so the
+    ``mt-nbest:`` flag survives the cache.
+    """
+
+    wishes: dict[str, Wish | None]
+    keys: dict[str, str]
+    plain: dict[str, str]
+
+
+def _draft_keys(
+    translator: Translator, glossary: Glossary | None, sources: dict[str, str]
+) -> _DraftKeys:
+    """``sources`` maps each normalised source to one of its raw forms."""
+    namespace, settings_key = translator.cache_namespace, translator.settings_key
+    wishes = {
+        text: glossary_wish(glossary, raw) if glossary is not None else None
+        for text, raw in sources.items()
+    }
+    plain = mt_cache_keys(translator, list(sources))
+    keys = {
+        text: cache_key(namespace, settings_key, text, w.key) if w else plain[text]
+        for text, w in wishes.items()
+    }
+    return _DraftKeys(wishes, keys, plain)
 
 
 def draft_segments(
@@ -161,31 +193,49 @@ def draft_segments(
     Each distinct normalised source is looked up in the MT cache (keyed by
     the engine's cache namespace and generation settings) and otherwise
     translated once, in one call to ``translator.translate_detailed``; new
-    non-empty outputs are cached. Each draft then has its place names
-    repaired from ``glossary`` (when given), and carries its flags: one per
-    repair, and ``mt-split:`` when the source was translated in parts. The
-    origin is the engine's ``mt:<model>@<revision>``. Segments are not
-    written: the caller stores the drafts (as drafts, with
+    non-empty outputs are cached. A source naming glossary places asks the
+    engine for the best hypothesis that names them in English (n-best),
+    flagged ``mt-nbest:`` when it was not the first. Each draft then has its
+    place names repaired from ``glossary`` (when given), and carries its
+    flags: one per repair, and ``mt-split:`` when the source was translated
+    in parts. The origin is the engine's ``mt:<model>@<revision>+<engine>``.
+    Segments are not written: the caller stores the drafts (as drafts, with
     ``draft=(target, origin)`` for provenance).
     """
     normalized = [normalize_source(s) for s in sources]
-    distinct = list(dict.fromkeys(normalized))
-    keys = mt_cache_keys(translator, distinct)
-    hits = store.mt_cache_get(list(keys.values()))
+    raw: dict[str, str] = {}
+    for source, text in zip(sources, normalized, strict=True):
+        raw.setdefault(text, source)
+    found = _draft_keys(translator, glossary, raw)
+    wishes, keys, plain = found.wishes, found.keys, found.plain
+    hits = store.mt_cache_get([*keys.values(), *plain.values()])
     split = store.mt_cache_parts([k for k in keys.values() if k in hits])
     outputs: dict[str, tuple[str, int, bool]] = {
         text: (hits[key], split.get(key, 1), True) for text, key in keys.items() if key in hits
     }
-    todo = [t for t in distinct if t not in outputs]
+    # A cached wished-for draft that differs from the cached first draft was
+    # a lower-ranked hypothesis.
+    nbest = {
+        text
+        for text in outputs
+        if keys[text] != plain[text] and hits.get(plain[text], outputs[text][0]) != outputs[text][0]
+    }
+    todo = [t for t in raw if t not in outputs]
     if todo:
-        fresh = translator.translate_detailed(todo)
+        fresh = translator.translate_detailed(
+            todo, checks=[w.check if (w := wishes[t]) else None for t in todo]
+        )
+        firsts: dict[str, str] = {}
         for text, out in zip(todo, fresh, strict=True):
             outputs[text] = (out.target, out.parts, False)
+            if out.first is not None:
+                firsts[text] = out.first
+                nbest.add(text)
+        origin, settings_key = translator.origin, translator.settings_key
         rows = [
-            (keys[t], t, outputs[t][0], translator.origin, translator.settings_key)
-            for t in todo
-            if outputs[t][0].strip()
+            (keys[t], t, outputs[t][0], origin, settings_key) for t in todo if outputs[t][0].strip()
         ]
+        rows.extend((plain[t], t, first, origin, settings_key) for t, first in firsts.items())
         if rows:
             split_parts = {keys[t]: outputs[t][1] for t in todo if outputs[t][1] > 1}
             with store.atomic():
@@ -197,10 +247,13 @@ def draft_segments(
         repairs = 0
         if parts > 1:
             flags.append(f"mt-split: translated in {parts} parts (too long)")
+        wish = wishes[text]
+        if text in nbest and wish is not None:
+            flags.append(nbest_flag(wish))
         if glossary is not None and target.strip():
-            target, found = glossary.repair(source, target)
-            flags.extend(r.describe() for r in found)
-            repairs = len(found)
+            target, fixed = glossary.repair(source, target)
+            flags.extend(r.describe() for r in fixed)
+            repairs = len(fixed)
         drafts.append(
             MtDraft(source, target, translator.origin, tuple(flags), parts, cached, repairs)
         )
@@ -232,7 +285,7 @@ def translate_document(
     total = len(pending)
     counts = _Counts()
     done = 0
-    calls_before = getattr(translator, "generate_calls", 0)
+    calls_before = translator.generate_calls if translator is not None else 0
 
     def report() -> None:
         if progress is not None:
@@ -310,7 +363,9 @@ def translate_document(
             report()
 
         # 2. The MT cache: every cached source at once, without the model.
-        keys = mt_cache_keys(translator, list(groups))
+        keys = _draft_keys(
+            translator, glossary, {text: segs[0].source for text, segs in groups.items()}
+        ).keys
         hits = store.mt_cache_get(list(keys.values()))
         cached = [text for text, key in keys.items() if key in hits]
         if cached:
@@ -338,7 +393,7 @@ def translate_document(
         left_new=left_new,
         split=tuple(sorted(counts.split)),
         glossary_repairs=counts.repairs,
-        generate_calls=getattr(translator, "generate_calls", 0) - calls_before,
+        generate_calls=(translator.generate_calls if translator is not None else 0) - calls_before,
         seconds=time.perf_counter() - started,
         interrupted=interrupted,
         mt_origin=translator.origin if use_mt and translator is not None else None,

@@ -34,15 +34,21 @@ def article(tmp_path: Path) -> Path:
     return path
 
 
-def model_env(model: Path, tmp_path: Path) -> dict[str, str]:
+def model_env(model: Path, tmp_path: Path, engine: str = "ct2") -> dict[str, str]:
     # An empty Hugging Face cache and no network: nothing leaks in from the machine.
     return {
         "TM_MODEL": str(model),
+        "TM_ENGINE": engine,
+        # The session's converted models (tests/conftest.py), never the user's cache.
+        "TM_CACHE": os.environ["TM_CACHE"],
         "HF_HOME": str(tmp_path / "hf"),
         "HF_HUB_OFFLINE": "1",
         # The tiny model is fastest on one thread, and tests share the cores.
         "TM_THREADS": "1",
     }
+
+
+ORIGIN_SUFFIX = {"ct2": "+ct2-int8", "transformers": "+transformers"}
 
 
 DRAFTED = "SELECT count(*) FROM segments WHERE target IS NOT NULL"
@@ -54,9 +60,10 @@ def rows(db: Path, sql: str) -> list[tuple]:
 
 
 def test_translate_writes_text_tmx_and_drafts(
-    tmp_path: Path, article: Path, tiny_model_dir: Path
+    tmp_path: Path, article: Path, tiny_model_dir: Path, engine_name: str
 ) -> None:
-    env = model_env(tiny_model_dir, tmp_path)
+    env = model_env(tiny_model_dir, tmp_path, engine_name)
+    origin = f"mt:{tiny_model_dir.name}{ORIGIN_SUFFIX[engine_name]}"
     result = run_tm(
         "translate", str(article), "--out", "out.txt", "--tmx", "out.tmx", cwd=tmp_path, env=env
     )
@@ -66,14 +73,14 @@ def test_translate_writes_text_tmx_and_drafts(
     assert result.stdout == b""
     drafts = rows(tmp_path / "tm.sqlite", "SELECT status, origin, target FROM segments")
     assert len(drafts) == 4
-    assert {(s, o) for s, o, _ in drafts} == {("draft", f"mt:{tiny_model_dir.name}")}
+    assert {(s, o) for s, o, _ in drafts} == {("draft", origin)}
     text = (tmp_path / "out.txt").read_text(encoding="utf-8")
     assert text.count("\n") == ARTICLE.count("\n")
     assert [t for _, _, t in drafts][2] in text
     tree = etree.parse(str(tmp_path / "out.tmx"))
     tus = tree.findall(".//tu")
     assert len(tus) == 4
-    assert tus[0].findtext("prop[@type='x-origin']") == f"mt:{tiny_model_dir.name}"
+    assert tus[0].findtext("prop[@type='x-origin']") == origin
     assert tus[0].findtext("prop[@type='x-status']") == "draft"
 
     again = run_tm("translate", str(article), cwd=tmp_path, env=env)
@@ -84,9 +91,9 @@ def test_translate_writes_text_tmx_and_drafts(
 
 
 def test_stdin_to_stdout_keeps_stdout_clean(
-    tmp_path: Path, article: Path, tiny_model_dir: Path
+    tmp_path: Path, article: Path, tiny_model_dir: Path, engine_name: str
 ) -> None:
-    env = model_env(tiny_model_dir, tmp_path)
+    env = model_env(tiny_model_dir, tmp_path, engine_name)
     result = run_tm("translate", "-", cwd=tmp_path, env=env, stdin=article.read_bytes())
     assert result.returncode == 0, result.stderr
     exported = run_tm(
@@ -143,8 +150,12 @@ def test_broken_model_is_one_paragraph_exit_2(
     assert not (tmp_path / "tm.sqlite").exists()
 
 
+@pytest.mark.parametrize(
+    ("engine", "needle"),
+    [("transformers", "Cannot load the MarianMT model"), ("ct2", "for CTranslate2 failed")],
+)
 def test_unloadable_weights_are_a_clean_error(
-    tmp_path: Path, article: Path, tiny_model_dir: Path
+    tmp_path: Path, article: Path, tiny_model_dir: Path, engine: str, needle: str
 ) -> None:
     from tests.tm.test_mt import _broken_copy
 
@@ -153,8 +164,14 @@ def test_unloadable_weights_are_a_clean_error(
     config = json.loads((model / "config.json").read_text(encoding="utf-8"))
     config["d_model"] = 48
     (model / "config.json").write_text(json.dumps(config), encoding="utf-8")
-    result = run_tm("translate", str(article), "--model", str(model), cwd=tmp_path)
-    assert_clean_error(result, "Cannot load the MarianMT model")
+    env = {**model_env(model, tmp_path, engine), "TM_CACHE": str(tmp_path / "cache")}
+    result = run_tm("translate", str(article), cwd=tmp_path, env=env)
+    if engine == "ct2":  # the conversion's progress line comes first
+        first, _, rest = result.stderr.partition(b"\n")
+        assert first.startswith(b"Converting model for CTranslate2 (int8)")
+        result.stderr = rest
+    assert_clean_error(result, needle)
+    assert not list((tmp_path / "cache").glob("ct2/*")), "nothing half-converted is left"
 
 
 def big_article(path: Path, sentences: int) -> Path:
@@ -201,11 +218,11 @@ def assert_complete_without_duplicates(db: Path, sentences: int) -> None:
 
 
 def test_kill_9_mid_run_then_rerun_finishes_without_duplicates(
-    tmp_path: Path, tiny_model_dir: Path
+    tmp_path: Path, tiny_model_dir: Path, engine_name: str
 ) -> None:
     sentences = 150
     source = big_article(tmp_path / "big.txt", sentences)
-    env = model_env(tiny_model_dir, tmp_path)
+    env = model_env(tiny_model_dir, tmp_path, engine_name)
     args = ["translate", str(source), "--batch-size", "1", "--beams", "1"]
     proc = start_tm(args, tmp_path, env)
     try:
@@ -226,11 +243,11 @@ def test_kill_9_mid_run_then_rerun_finishes_without_duplicates(
 
 
 def test_ctrl_c_stops_after_the_batch_and_says_how_far_it_got(
-    tmp_path: Path, tiny_model_dir: Path
+    tmp_path: Path, tiny_model_dir: Path, engine_name: str
 ) -> None:
     sentences = 150
     source = big_article(tmp_path / "big.txt", sentences)
-    env = model_env(tiny_model_dir, tmp_path)
+    env = model_env(tiny_model_dir, tmp_path, engine_name)
     args = ["translate", str(source), "--batch-size", "1", "--beams", "1"]
     proc = start_tm(args, tmp_path, env)
     try:
@@ -271,11 +288,11 @@ def test_model_download_without_the_hub_is_a_clean_error(tmp_path: Path) -> None
 
 
 def test_two_runs_at_once_share_one_document_and_never_corrupt_it(
-    tmp_path: Path, tiny_model_dir: Path
+    tmp_path: Path, tiny_model_dir: Path, engine_name: str
 ) -> None:
     sentences = 60
     source = big_article(tmp_path / "big.txt", sentences)
-    env = model_env(tiny_model_dir, tmp_path)
+    env = model_env(tiny_model_dir, tmp_path, engine_name)
     args = ["translate", str(source), "--batch-size", "4", "--beams", "1"]
     procs = [start_tm(args, tmp_path, env) for _ in range(2)]
     results = [p.communicate(timeout=120) for p in procs]
@@ -283,3 +300,62 @@ def test_two_runs_at_once_share_one_document_and_never_corrupt_it(
         assert proc.returncode == 0, err.decode()
     assert_complete_without_duplicates(tmp_path / "tm.sqlite", sentences)
     assert rows(tmp_path / "tm.sqlite", "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_first_ct2_use_converts_with_a_message_then_reuses_it(
+    tmp_path: Path, article: Path, tiny_model_dir: Path
+) -> None:
+    env = {**model_env(tiny_model_dir, tmp_path), "TM_CACHE": str(tmp_path / "cache")}
+    env.pop("TM_ENGINE")  # the default engine is ct2
+    first = run_tm("translate", str(article), "--out", "-", cwd=tmp_path, env=env)
+    assert first.returncode == 0, first.stderr
+    err = first.stderr.decode()
+    assert "Converting tiny-marian-id-en for CTranslate2 (int8)" in err
+    assert "Converted tiny-marian-id-en in" in err
+    origins = rows(tmp_path / "tm.sqlite", "SELECT DISTINCT origin FROM segments")
+    assert origins == [(f"mt:{tiny_model_dir.name}+ct2-int8",)]
+    (converted,) = (tmp_path / "cache" / "ct2").iterdir()
+    assert (converted / "tm-conversion.json").is_file()
+
+    other = tmp_path / "other.txt"
+    other.write_text("Warga Papanggo akan dievakuasi ke SMP 129\n", encoding="utf-8")
+    second = run_tm("translate", str(other), "--out", "-", cwd=tmp_path, env=env)
+    assert second.returncode == 0, second.stderr
+    assert "Converting" not in second.stderr.decode()
+
+
+def test_model_convert_and_info_show_the_converted_model(
+    tmp_path: Path, tiny_model_dir: Path
+) -> None:
+    env = {"TM_CACHE": str(tmp_path / "cache"), "TM_MODEL": str(tiny_model_dir)}
+
+    def info() -> dict:
+        result = run_tm(
+            "model", "info", "--quantization", "float32", "--format", "json", cwd=tmp_path, env=env
+        )
+        assert result.returncode == 0, result.stderr
+        return dict(json.loads(result.stdout))
+
+    before = info()
+    assert (before["engine"], before["quantization"], before["converted"]) == (
+        "ct2",
+        "float32",
+        False,
+    )
+    converted = run_tm("model", "convert", "--quantization", "float32", cwd=tmp_path, env=env)
+    assert converted.returncode == 0, converted.stderr
+    assert "is ready for the ct2 engine" in converted.stderr.decode()
+    after = info()
+    assert after["converted"] is True
+    assert after["converted_path"] == before["converted_path"]
+    assert Path(after["converted_path"], "model.bin").is_file()
+    assert after["converted_size_bytes"] > 0
+
+
+def test_an_unknown_engine_is_a_clean_error(
+    tmp_path: Path, article: Path, tiny_model_dir: Path
+) -> None:
+    env = {**model_env(tiny_model_dir, tmp_path), "TM_ENGINE": "marian"}
+    result = run_tm("translate", str(article), cwd=tmp_path, env=env)
+    assert_clean_error(result, "TM_ENGINE='marian'", "ct2, transformers")
+    assert not (tmp_path / "tm.sqlite").exists()

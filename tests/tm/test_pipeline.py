@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ENGINE_NAMES
 from tm.models import Document, Status, TranslationUnit
-from tm.mt import MtOutput, load_engine
+from tm.mt import MtOutput, SimpleTranslator, load_translator
 from tm.pipeline import TranslateSettings, translate_document
 from tm.segment import segment_text
 from tm.store import Store
@@ -30,10 +31,12 @@ SOURCES = [
 DISTINCT = len(set(SOURCES))
 
 
-@pytest.fixture(scope="module")
-def engine(tiny_model_dir: Path):
-    """One MT call per distinct source (batch size 1), to count them."""
-    return load_engine(str(tiny_model_dir), device="cpu", threads=1, batch_size=1)
+@pytest.fixture(scope="module", params=ENGINE_NAMES)
+def engine(request: pytest.FixtureRequest, tiny_model_dir: Path, tiny_converted):
+    """One MT call per distinct source (batch size 1), to count them; each engine."""
+    return load_translator(
+        str(tiny_model_dir), engine=request.param, device="cpu", threads=1, batch_size=1
+    )
 
 
 def add(store: Store, text: str = TEXT, name: str = "article.txt") -> Document:
@@ -51,7 +54,8 @@ def run(store: Store, doc: Document, translator, **settings) -> object:
 def test_every_segment_gets_its_own_draft_in_order(store: Store, engine) -> None:
     doc = add(store)
     assert [s.source for s in store.segments(doc.id)] == SOURCES
-    summary = run(store, doc, engine)
+    # Without the glossary: the drafts are the engine's own output.
+    summary = run(store, doc, engine, use_glossary=False)
     segments = store.segments(doc.id)
     expected = {s: engine.translate([s])[0] for s in set(SOURCES)}
     assert [s.target for s in segments] == [expected[s] for s in SOURCES]
@@ -88,7 +92,9 @@ def test_the_cache_is_keyed_by_generation_settings(
     store: Store, engine, tiny_model_dir: Path
 ) -> None:
     run(store, add(store), engine)
-    greedy = load_engine(str(tiny_model_dir), device="cpu", threads=1, beams=1, batch_size=1)
+    greedy = load_translator(
+        str(tiny_model_dir), engine=engine.engine, device="cpu", threads=1, beams=1, batch_size=1
+    )
     summary = run(store, add(store, name="again.txt"), greedy)
     assert summary.from_cache == 0
     assert summary.generate_calls == DISTINCT
@@ -207,13 +213,10 @@ def test_over_long_segments_are_split_and_flagged(store: Store, engine) -> None:
     assert flagged.target
 
 
-class CopyTranslator:
+class CopyTranslator(SimpleTranslator):
     """A translator that returns its input, so glossary repairs are visible."""
 
     model_id = "copy"
-    origin = "mt:copy"
-    cache_namespace = "copy"
-    settings_key = ""
 
     def translate(self, sources: Sequence[str]) -> list[str]:
         return list(sources)
@@ -334,3 +337,48 @@ def test_a_split_draft_from_the_cache_keeps_its_flag(store: Store, engine) -> No
     assert (summary.from_cache, summary.split) == (1, (0,))
     (segment,) = store.segments(doc.id)
     assert any(f.startswith("mt-split:") for f in segment.flags)
+class NbestTranslator(CopyTranslator):
+    """Copies; when the copy fails the caller's check, offers Moskow → Moscow as hypothesis 3."""
+
+    model_id = "nbest"
+
+    def translate_detailed(self, sources, *, checks=None):
+        from tm.mt import MtOutput
+
+        outputs = []
+        for source, check in zip(sources, checks or [None] * len(sources), strict=True):
+            other = source.replace("Moskow", "Moscow")
+            if check is not None and not check(source) and check(other):
+                outputs.append(MtOutput(other, 1, 3, source))
+            else:
+                outputs.append(MtOutput(source))
+        return outputs
+
+
+def test_nbest_choice_is_flagged_cached_and_kept_apart(store: Store) -> None:
+    text = "Lavrov tiba di Moskow kemarin.\n"
+    doc = add(store, text)
+    translate_document(store, doc.id, NbestTranslator())
+    (segment,) = store.segments(doc.id)
+    assert segment.target == "Lavrov tiba di Moscow kemarin."
+    assert [f for f in segment.flags if f.startswith("mt-nbest:")] == [
+        "mt-nbest: a lower-ranked MT hypothesis was taken; it names Moscow (the first did not)"
+    ]
+    assert not [f for f in segment.flags if f.startswith("glossary:")], "nothing left to repair"
+    # From the cache, the same draft and the same flag.
+    store.delete_document(doc.id)
+    doc = add(store, text, name="again.txt")
+    again = translate_document(store, doc.id, NbestTranslator())
+    (cached,) = store.segments(doc.id)
+    assert again.from_cache == 1
+    assert (cached.target, cached.flags) == (segment.target, segment.flags)
+    # Without the glossary, the plain first draft (also cached) and no n-best flag.
+    store.delete_document(doc.id)
+    doc = add(store, text, name="plain.txt")
+    plain = translate_document(
+        store, doc.id, NbestTranslator(), settings=TranslateSettings(use_glossary=False)
+    )
+    (first,) = store.segments(doc.id)
+    assert plain.from_cache == 1
+    assert first.target == "Lavrov tiba di Moskow kemarin."
+    assert not [f for f in first.flags if f.startswith("mt-nbest:")]

@@ -75,11 +75,13 @@ CLI_OPTIONS: dict[str, str] = {
     "db": "--db (or TM_DB)",
     "device": "--device",
     "encoding": "--encoding",
+    "engine": "--engine (or TM_ENGINE)",
     "format": "--format",
     "model": "--model (or TM_MODEL)",
     "no_mt": "--no-mt",
     "on_conflict": "--on-conflict",
     "out": "--out",
+    "quantization": "--quantization",
 }
 
 

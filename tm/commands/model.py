@@ -1,13 +1,27 @@
-"""`tm model download|info`: get the MarianMT model and describe it."""
+"""`tm model download|info|convert`: get the MarianMT model, describe it, convert it for ct2."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from tm.commands.common import OutputFormat, console, err_console, print_json
+from tm.commands.translate import Quantization
 from tm.errors import ModelError
+
+if TYPE_CHECKING:
+    from tm.mt import ModelRef
+
+QuantizationOption = Annotated[
+    Quantization | None,
+    typer.Option(
+        "--quantization",
+        help="ct2 weights: int8 (default on CPU), float16 (default on a GPU), int8_float16, "
+        "int8_float32 or float32.",
+        show_default=False,
+    ),
+]
 
 # What a MarianMT checkpoint needs; the Hub repos also hold TensorFlow, Flax
 # and Rust weights that tm never reads.
@@ -23,15 +37,17 @@ CHECKPOINT_FILES = [
 
 
 def register(app: typer.Typer) -> None:
-    """Add `tm model download` and `tm model info` to the app."""
+    """Add `tm model download`, `info` and `convert` to the app."""
     group = typer.Typer(
         name="model",
-        help="Download the MarianMT model, or show where it is and what it is.",
+        help="Download the MarianMT model, show where it is and what it is, or convert it "
+        "for the ct2 engine.",
         no_args_is_help=True,
         rich_markup_mode=None,
     )
     group.command("download")(download)
     group.command("info")(info)
+    group.command("convert")(convert)
     app.add_typer(group)
 
 
@@ -84,14 +100,16 @@ def info(
             show_default=False,
         ),
     ] = None,
+    quantization: QuantizationOption = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = (
         OutputFormat.table
     ),
 ) -> None:
-    """Show where the model is, its size, architecture, revision and limits."""
-    from tm.mt import model_info
+    """Show where the model is, its size, architecture, revision, limits and MT engine."""
+    from tm.mt import model_info, resolve_model
 
     described = model_info(model)
+    engine = _engine_rows(resolve_model(model), quantization.value if quantization else None)
     rows = {
         "model": described.model_id,
         "path": str(described.path),
@@ -102,6 +120,7 @@ def info(
         "max_positions": described.max_positions,
         "parameters": described.parameters,
         "beams": described.beams,
+        **engine,
     }
     if fmt is OutputFormat.json:
         print_json(rows)
@@ -110,7 +129,101 @@ def info(
     shown["size_bytes"] = _size(described.size_bytes)
     if described.parameters is not None:
         shown["parameters"] = f"{described.parameters / 1e6:.1f}M ({described.parameters:,})"
-    labels = {"size_bytes": "size on disk", "max_positions": "max positions", "beams": "beams"}
+    if engine.get("converted_size_bytes") is not None:
+        shown["converted_size_bytes"] = _size(int(engine["converted_size_bytes"]))
+    labels = {
+        "size_bytes": "size on disk",
+        "max_positions": "max positions",
+        "beams": "beams",
+        "engine_version": "engine version",
+        "converted_path": "converted model",
+        "converted": "converted yet",
+        "converted_size_bytes": "converted size",
+    }
     for key, value in shown.items():
         label = labels.get(key, key.replace("_", " "))
-        console.print(f"{label:>14}: {value if value is not None else '-'}", highlight=False)
+        shown_value = value if value is not None else "-"
+        console.print(f"{label:>15}: {shown_value}", highlight=False, markup=False)
+
+
+def _engine_rows(ref: ModelRef, quantization: str | None) -> dict[str, Any]:
+    """The engine `tm translate` would use, and the converted model (not converting it)."""
+    from tm.mt import default_engine
+
+    engine = default_engine()
+    rows: dict[str, Any] = {"engine": engine}
+    if engine != "ct2":
+        import importlib.metadata
+
+        rows["engine_version"] = importlib.metadata.version("transformers")
+        return rows
+    from tm.mt_ct2 import (
+        check_quantization,
+        converted_dir,
+        ct2_version,
+        default_quantization,
+        folder_size,
+        is_converted,
+        pick_ct2_device,
+    )
+
+    device, _ = pick_ct2_device("auto")
+    chosen = check_quantization(quantization or default_quantization(device))
+    folder = converted_dir(ref, chosen)
+    done = is_converted(folder)
+    rows.update(
+        {
+            "engine_version": ct2_version(),
+            "device": device,
+            "quantization": chosen,
+            "converted_path": str(folder),
+            "converted": done,
+            "converted_size_bytes": folder_size(folder) if done else None,
+        }
+    )
+    return rows
+
+
+def convert(
+    model: Annotated[
+        str | None,
+        typer.Argument(
+            help="Model id (from the local cache) or folder. Default: TM_MODEL, else the "
+            "default model.",
+            show_default=False,
+        ),
+    ] = None,
+    quantization: QuantizationOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Convert again even if a converted copy exists.")
+    ] = False,
+) -> None:
+    """Convert the model for the ct2 engine now (tm translate otherwise does it on first use)."""
+    from tm.mt import resolve_model
+    from tm.mt_ct2 import (
+        check_quantization,
+        default_quantization,
+        folder_size,
+        pick_ct2_device,
+    )
+    from tm.mt_ct2 import (
+        convert as run_convert,
+    )
+
+    ref = resolve_model(model)
+    device, _ = pick_ct2_device("auto")
+    chosen = check_quantization(
+        quantization.value if quantization is not None else default_quantization(device)
+    )
+
+    def say(line: str) -> None:
+        err_console.print(line, highlight=False, markup=False, soft_wrap=True)
+
+    folder = run_convert(ref, chosen, progress=say, force=force)
+    err_console.print(
+        f"{ref.model_id} ({chosen}) is ready for the ct2 engine in {folder} "
+        f"({_size(folder_size(folder))}).",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )

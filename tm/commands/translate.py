@@ -25,9 +25,20 @@ INTERRUPTED_EXIT = 130
 
 
 class Engine(StrEnum):
-    """MT engines tm knows."""
+    """MT engines tm knows (see tm.mt.load_translator)."""
 
-    marian = "marian"
+    ct2 = "ct2"
+    transformers = "transformers"
+
+
+class Quantization(StrEnum):
+    """CTranslate2 weight types."""
+
+    int8 = "int8"
+    int8_float32 = "int8_float32"
+    float16 = "float16"
+    int8_float16 = "int8_float16"
+    float32 = "float32"
 
 
 class Device(StrEnum):
@@ -110,7 +121,24 @@ def translate(
             show_default=False,
         ),
     ] = None,
-    engine: Annotated[Engine, typer.Option("--engine", help="MT engine.")] = Engine.marian,
+    engine: Annotated[
+        Engine | None,
+        typer.Option(
+            "--engine",
+            help="MT engine: ct2 (CTranslate2, converted once, fast) or transformers "
+            "(PyTorch). Default: TM_ENGINE, else ct2 when installed.",
+            show_default=False,
+        ),
+    ] = None,
+    quantization: Annotated[
+        Quantization | None,
+        typer.Option(
+            "--quantization",
+            help="ct2 weights: int8 (default on CPU), float16 (default on a GPU), "
+            "int8_float16, int8_float32 or float32.",
+            show_default=False,
+        ),
+    ] = None,
     beams: Annotated[
         int | None,
         typer.Option("--beams", min=1, help="Beam size. Default: the model's own setting."),
@@ -158,12 +186,24 @@ def translate(
     loaded = load_text(file, encoding)
     translator = None
     if not no_mt and _has_work(db_path(ctx), loaded.sha256):
-        # Everything about the model is checked before the file is even read.
-        from tm.mt import load_engine, resolve_model
+        # Everything about the model is checked before the store is touched.
+        from tm.mt import load_translator, resolve_model
 
         ref = resolve_model(model)
+
+        def say(line: str) -> None:
+            err_console.print(line, highlight=False, markup=False, soft_wrap=True)
+
         with err_console.status(f"Loading {ref.model_id}...", spinner="dots"):
-            translator = load_engine(ref, device=device.value, beams=beams, batch_size=batch_size)
+            translator = load_translator(
+                ref,
+                engine=engine.value if engine is not None else None,
+                device=device.value,
+                beams=beams,
+                batch_size=batch_size,
+                quantization=quantization.value if quantization is not None else None,
+                progress=say,
+            )
     store = open_store(ctx)
     # One transaction: two runs started together on the same file share one document.
     imported = import_loaded(store, file, loaded)
