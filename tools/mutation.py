@@ -29,7 +29,11 @@ def main() -> None:
     module = sys.argv.pop(1)
     table = tomllib.loads(Path("pyproject.toml").read_text("utf-8"))["tool"]["mutmut"]
     tests = table["modules"][module]
-    selection = sorted({p for pattern in tests for p in glob.glob(pattern)})
+    # Test file globs, and pytest options (such as --deselect) kept as written.
+    files = sorted(
+        {p for pattern in tests if not pattern.startswith("-") for p in glob.glob(pattern)}
+    )
+    selection = files + [option for option in tests if option.startswith("-")]
 
     from mutmut import configuration
 
