@@ -79,6 +79,9 @@ def test_tokens_are_classified_as_the_scorer_sees_them() -> None:
     assert tokens.numbers == ("5,5",)
     assert tokens.punct == (",", '"', '"', ".")
     assert tokens.codes == ("<b>", "</b>")
+    # Moses's escaping stays off before an inline code too.
+    before = analyze_text.__wrapped__('Dia & "kami" <b>naik</b>')
+    assert before.punct == ("&", '"', '"')
     plain = analyze_text.__wrapped__("Dia & kami: 10% naik!")
     assert plain.words == ("dia", "kami", "\x00#", "naik")
     assert plain.punct == ("&", ":", "%", "!")
