@@ -33,7 +33,9 @@ def main() -> None:
     files = sorted(
         {p for pattern in tests if not pattern.startswith("-") for p in glob.glob(pattern)}
     )
-    selection = files + [option for option in tests if option.startswith("-")]
+    # Options go with mutmut's pytest options: it uses the selection alone in
+    # some of its runs.
+    options = [option for option in tests if option.startswith("-")]
 
     from mutmut import configuration
 
@@ -41,7 +43,8 @@ def main() -> None:
     configuration._config = dataclasses.replace(
         base,
         only_mutate=[f"tm/{module}.py"],
-        pytest_add_cli_args_test_selection=selection,
+        pytest_add_cli_args=base.pytest_add_cli_args + options,
+        pytest_add_cli_args_test_selection=files,
     )
 
     # mutmut skips a file whose copy under mutants/ is newer than the source,
