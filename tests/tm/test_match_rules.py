@@ -86,3 +86,27 @@ def test_tokens_are_classified_as_the_scorer_sees_them() -> None:
     assert plain.words == ("dia", "kami", "\x00#", "naik")
     assert plain.punct == ("&", ":", "%", "!")
     assert plain.codes == ()
+
+
+def test_a_rebuilt_snapshot_is_read_fresh_in_the_same_process(tmp_path: Path) -> None:
+    """The review UI keeps one process open while imports rebuild the index:
+    a lookup after a rebuild must read the new snapshot's word counts, not
+    the ones cached from the last build (they are cached per path and build)."""
+    with Store(tmp_path / "a.sqlite") as store:
+        store.add_unit(TranslationUnit(source="Banjir besar melanda Jakarta pagi ini.", target="x"))
+        rebuild_snapshot(store)
+        assert lookup(store, "Banjir besar melanda Jakarta pagi ini.", threshold=70)
+        # Many more units after the first build, then a new build.
+        for n in range(200):
+            store.add_unit(
+                TranslationUnit(
+                    source=f"Gempa nomor {n} mengguncang kota Padang kemarin.", target="y"
+                )
+            )
+        wanted = "Kebakaran hutan meluas di Kalimantan Tengah sejak Senin lalu."
+        store.add_unit(TranslationUnit(source=wanted, target="Forest fires since Monday."))
+        rebuild_snapshot(store)
+        (best, *_) = lookup(
+            store, "Kebakaran hutan meluas di Kalimantan Tengah sejak Senin.", threshold=70
+        )
+        assert best.unit.source == wanted
