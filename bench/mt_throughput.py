@@ -203,6 +203,7 @@ def raw_ct2(engine: Any, sentences: list[str]) -> float:
             max_decoding_length=most,
             min_decoding_length=least,
             max_input_length=0,
+            max_batch_size=engine.sub_batch,
         )
     return time.perf_counter() - started
 
