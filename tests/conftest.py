@@ -14,7 +14,6 @@ from tm.store import Store
 pytest_plugins = ["tests.fixtures.tiny_marian"]
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture

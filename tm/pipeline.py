@@ -236,10 +236,10 @@ def _drafts(
         raw.setdefault(text, source)
     found = _draft_keys(translator, glossary, raw)
     wishes, keys, plain = found.wishes, found.keys, found.plain
-    hits = store.mt_cache_get([*keys.values(), *plain.values()])
-    split = store.mt_cache_parts([k for k in keys.values() if k in hits])
+    entries = store.mt_cache_entries([*keys.values(), *plain.values()])
+    hits = {key: target for key, (target, _) in entries.items()}
     outputs: dict[str, tuple[str, int, bool]] = {
-        text: (hits[key], split.get(key, 1), True) for text, key in keys.items() if key in hits
+        text: (*entries[key], True) for text, key in keys.items() if key in entries
     }
     # A cached wished-for draft that differs from the cached first draft was
     # a lower-ranked hypothesis.

@@ -1027,14 +1027,18 @@ class Store:
 
     def mt_cache_get(self, keys: Sequence[str]) -> dict[str, str]:
         """Cached MT targets for these keys (missing keys are absent)."""
-        found: dict[str, str] = {}
+        return {key: target for key, (target, _) in self.mt_cache_entries(keys).items()}
+
+    def mt_cache_entries(self, keys: Sequence[str]) -> dict[str, tuple[str, int]]:
+        """Cached (target, parts) for these keys; parts > 1 for a split source."""
+        found: dict[str, tuple[str, int]] = {}
         for start in range(0, len(keys), 500):
             chunk = list(keys[start : start + 500])
             marks = ",".join("?" * len(chunk))
-            for key, target in self.conn.execute(
-                f"SELECT key, target FROM mt_cache WHERE key IN ({marks})", chunk
+            for key, target, parts in self.conn.execute(
+                f"SELECT key, target, parts FROM mt_cache WHERE key IN ({marks})", chunk
             ):
-                found[key] = target
+                found[key] = (target, int(parts))
         return found
 
     def mt_cache_put(
@@ -1051,15 +1055,3 @@ class Store:
                 " created_at, parts) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 ((*row, now, split.get(row[0], 1)) for row in rows),
             )
-
-    def mt_cache_parts(self, keys: Sequence[str]) -> dict[str, int]:
-        """The cached sources that were translated in more than one part, by key."""
-        found: dict[str, int] = {}
-        for start in range(0, len(keys), 500):
-            chunk = list(keys[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            for key, parts in self.conn.execute(
-                f"SELECT key, parts FROM mt_cache WHERE key IN ({marks}) AND parts > 1", chunk
-            ):
-                found[key] = int(parts)
-        return found

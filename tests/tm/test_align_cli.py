@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from tests.fixtures.align import berita_pair, import_aligned
 from tm.leverage import lookup
 from tm.models import MatchKind, Status
 from tm.store import Store
@@ -22,10 +23,7 @@ NO_MODEL = {"HF_HOME": "/nonexistent-hf-home", "HF_HUB_OFFLINE": "1"}
 
 @pytest.fixture
 def pair(tmp_path: Path) -> tuple[Path, Path]:
-    src, tgt = tmp_path / "berita.id", tmp_path / "berita.en"
-    shutil.copy(DATA / "berita.id", src)
-    shutil.copy(DATA / "berita.en", tgt)
-    return src, tgt
+    return berita_pair(tmp_path)
 
 
 def test_tsv_has_one_bead_per_line_with_empty_sides(tmp_path: Path, pair) -> None:
@@ -69,10 +67,7 @@ def test_tmx_output_is_valid_and_marks_drafts(tmp_path: Path, pair) -> None:
 def test_import_stores_aligned_drafts_and_penalised_units(tmp_path: Path, pair) -> None:
     src, tgt = pair
     db = tmp_path / "project.sqlite"
-    result = run_tm(
-        "--db", str(db), "align", str(src), str(tgt), "--segmented", "--no-mt", "--import",
-        cwd=tmp_path,
-    )  # fmt: skip
+    result = import_aligned(src, tgt, db, tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout == b""  # --import alone writes no bead list
     with Store(db) as store:

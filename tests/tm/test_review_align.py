@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.fixtures.align import berita_pair, import_aligned
 from tm.errors import InputError
 from tm.leverage import lookup
 from tm.models import MatchKind, SegmentedText, SourceSpan, Status, TranslationUnit
 from tm.review import LOW_CONFIDENCE_FIRST, NEEDS_WORK, ReviewSession, SegmentFilter, match_label
 from tm.store import Store
-
-from .test_cli_documents import run_tm
-
-DATA = Path(__file__).parent / "data" / "align"
 
 
 def _text(*sources: str) -> SegmentedText:
@@ -173,14 +169,8 @@ def test_refusals_leave_the_store_unchanged(session: ReviewSession) -> None:
 
 def test_split_fixes_a_real_import(tmp_path: Path) -> None:
     """`tm align --import` put two sentences' English on segment 6; split it at the second."""
-    src, tgt = tmp_path / "berita.id", tmp_path / "berita.en"
-    shutil.copy(DATA / "berita.id", src)
-    shutil.copy(DATA / "berita.en", tgt)
     db = tmp_path / "project.sqlite"
-    result = run_tm(
-        "--db", str(db), "align", str(src), str(tgt), "--segmented", "--no-mt", "--import",
-        cwd=tmp_path,
-    )  # fmt: skip
+    result = import_aligned(*berita_pair(tmp_path), db, tmp_path)
     assert result.returncode == 0, result.stderr
     with Store(db) as store:
         session = ReviewSession.open(store, "berita.id", author="ana")

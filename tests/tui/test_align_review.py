@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.tm.test_cli_documents import run_tm
+from tests.fixtures.align import berita_pair, import_aligned
 from tests.tui.conftest import SIZE, notifications, panel_text, settle
 from tm.leverage import lookup
 from tm.models import MatchKind, Status
@@ -18,7 +17,6 @@ from tui.widgets.target_editor import TargetEditor
 
 pytestmark = pytest.mark.anyio
 
-DATA = Path(__file__).parent.parent / "tm" / "data" / "align"
 SIX = '"We do not know yet where we have to move," said Suryadi (50), a vendor.'
 SEVEN = "The government promised to provide a new location in Tanah Abang in March."
 
@@ -31,14 +29,8 @@ def aligned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     has no target of its own.
     """
     monkeypatch.setenv("TM_AUTHOR", "tester")
-    src, tgt = tmp_path / "berita.id", tmp_path / "berita.en"
-    shutil.copy(DATA / "berita.id", src)
-    shutil.copy(DATA / "berita.en", tgt)
     db = tmp_path / "project.sqlite"
-    result = run_tm(
-        "--db", str(db), "align", str(src), str(tgt), "--segmented", "--no-mt", "--import",
-        cwd=tmp_path,
-    )  # fmt: skip
+    result = import_aligned(*berita_pair(tmp_path), db, tmp_path)
     assert result.returncode == 0, result.stderr
     return db
 
